@@ -1,0 +1,1 @@
+"""Authentication (JWT, passwords) and authorization (access rules for routes)."""

@@ -1,0 +1,1 @@
+"""HTTP conventions shared by every route: errors, routing, validation, pagination, i18n."""

@@ -1,0 +1,231 @@
+"""Routes: a thin layer over Chalice blueprints that every feature package uses.
+
+Each route declares who may call it (`access`), optionally the schema of its body, and gets a `Req`
+with the parsed body, query, language and (lazily) the caller. The layer
+
+* verifies a JWT whenever one is sent (a bad token is a 401 on every route except login/refresh);
+* checks the declared access before the handler runs (401 anonymous, 403 without the right);
+* turns invalid JSON or a wrong field type into a 400 naming the field, never a 500;
+* renders `ApiError`s with the contract's bodies, and any other exception as a JSON 500;
+* records every route in `ROUTES`, which the route-sweep test and the API docs read.
+
+Trailing slashes are optional on every path: API Gateway (and Chalice's local server) match
+`/x/` to the route `/x`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from chalice import Blueprint, Response
+
+from chalicelib.core.auth import tokens
+from chalicelib.core.auth.access import Access, Principal, check
+from chalicelib.core.http import i18n
+from chalicelib.core.http.errors import ApiError, NotAuthenticated, invalid_token_error
+from chalicelib.core.http.jsonutil import dumps
+from chalicelib.core.http.validation import Schema
+from chalicelib.core.settings import get_settings
+
+logger = logging.getLogger("ecoseller.http")
+
+JSON_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
+
+# Resolves verified access-token claims to the caller (set by the users package at app start-up).
+# It answers None for an unknown user and raises ApiError for one who may not use the token.
+PrincipalLoader = Callable[[dict], "Principal | None"]
+_principal_loader: PrincipalLoader | None = None
+
+
+def set_principal_loader(loader: PrincipalLoader) -> None:
+    global _principal_loader
+    _principal_loader = loader
+
+
+USER_NOT_FOUND = {"detail": "User not found", "code": "user_not_found"}
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    access: Access
+    name: str
+    module: str
+    summary: str = ""
+    body: Schema | None = None
+    authenticate: bool = True
+    tags: tuple[str, ...] = ()
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Req:
+    """What a handler gets: the request, parsed, plus the caller resolved on first use."""
+
+    raw: Any  # chalice.app.Request
+    spec: RouteSpec
+    claims: dict | None = None
+    data: dict = field(default_factory=dict)
+    _principal: Principal | None = None
+    _principal_loaded: bool = False
+
+    @property
+    def headers(self) -> dict:
+        return self.raw.headers or {}
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(self.raw.query_params or {})
+
+    @property
+    def language(self) -> str:
+        settings = get_settings()
+        return i18n.request_language(self.headers.get("accept-language"), settings.languages,
+                                     settings.default_language)
+
+    @property
+    def user(self) -> Principal | None:
+        """The authenticated caller, or None for an anonymous request."""
+        if not self._principal_loaded:
+            self._principal_loaded = True
+            if self.claims is not None:
+                if _principal_loader is None:
+                    raise RuntimeError("no principal loader registered")
+                principal = _principal_loader(self.claims)
+                if principal is None:
+                    raise ApiError(USER_NOT_FOUND, 401)
+                self._principal = principal
+        return self._principal
+
+    def require_user(self) -> Principal:
+        user = self.user
+        if user is None:
+            raise NotAuthenticated()
+        return user
+
+    @property
+    def client_ip(self) -> str:
+        forwarded = self.headers.get("x-forwarded-for", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+        identity = (self.raw.context or {}).get("identity") or {}
+        return identity.get("sourceIp") or "unknown"
+
+    def base_url(self) -> str:
+        """The absolute URL of this request without its query (for paging links and media URLs)."""
+        return self.origin() + ((self.raw.context or {}).get("path") or self.raw.path)
+
+    def origin(self) -> str:
+        host = self.headers.get("host", "localhost")
+        proto = self.headers.get("x-forwarded-proto") or ("http" if _is_local(host) else "https")
+        return f"{proto}://{host}"
+
+    def json_body(self) -> Any:
+        return parse_body(self.raw)
+
+
+def _is_local(host: str) -> bool:
+    return host.split(":")[0] in ("localhost", "127.0.0.1", "[::1]")
+
+
+def parse_body(raw_request) -> Any:
+    """The request body as JSON (or a form), 400 with DRF's ParseError body when it is not valid."""
+    body = raw_request.raw_body or b""
+    if not body.strip():
+        return {}
+    content_type = (raw_request.headers or {}).get("content-type", "application/json")
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ApiError({"detail": f"JSON parse error - {error}"}, 400) from None
+
+
+def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    if body is None:
+        return Response(body="", status_code=status, headers=dict(headers or {}))
+    return Response(body=dumps(body), status_code=status,
+                    headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def empty(status: int = 204) -> Response:
+    return json_response(None, status)
+
+
+def _authenticate(req: Req) -> None:
+    header = req.headers.get("authorization")
+    if not header:
+        return
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() not in ("jwt", "bearer"):
+        return  # another scheme (Basic, ...) is not ours: the caller stays anonymous, as in DRF
+    try:
+        req.claims = tokens.decode(token.strip(), "access")
+    except tokens.TokenError:
+        raise invalid_token_error() from None
+
+
+def _dispatch(spec: RouteSpec, handler: Callable, raw_request, params: dict) -> Response:
+    req = Req(raw=raw_request, spec=spec)
+    try:
+        if spec.authenticate:
+            _authenticate(req)
+        if spec.access.kind != "public":
+            check(spec.access, req.user)
+        if spec.body is not None:
+            req.data = spec.body.validate(req.json_body())
+        result = handler(req, **{k: unquote(v) for k, v in params.items()})
+    except ApiError as error:
+        return json_response(error.body, error.status, error.headers)
+    except Exception:  # noqa: BLE001 - the contract never answers an HTML page or a stack trace
+        logger.exception("unhandled error in %s %s", spec.method, spec.path)
+        return json_response({"detail": "Internal server error."}, 500)
+    if isinstance(result, Response):
+        return result
+    return json_response(result)
+
+
+class Routes:
+    """A feature package's routes; `app.py` registers `routes.blueprint`."""
+
+    def __init__(self, import_name: str, tag: str = ""):
+        self.blueprint = Blueprint(import_name)
+        self.module = import_name
+        self.tag = tag or import_name.split(".")[-2 if import_name.endswith("routes") else -1]
+
+    def route(self, path: str, methods: tuple[str, ...] | list[str] = ("GET",), *, access: Access,
+              body: Schema | None = None, authenticate: bool = True, summary: str = "",
+              content_types: list[str] | None = None):
+        if path != "/" and path.endswith("/"):
+            raise ValueError(f"declare {path!r} without the trailing slash; it is optional for callers")
+
+        def decorator(handler: Callable) -> Callable:
+            specs = {}
+            for method in methods:
+                spec = RouteSpec(path=path, method=method.upper(), access=access, name=handler.__name__,
+                                 module=self.module, summary=summary or (handler.__doc__ or "").strip(),
+                                 body=body, authenticate=authenticate, tags=(self.tag,))
+                ROUTES.append(spec)
+                specs[spec.method] = spec
+
+            @functools.wraps(handler)
+            def view(**params):
+                raw_request = self.blueprint.current_request
+                return _dispatch(specs[raw_request.method.upper()], handler, raw_request, params)
+
+            self.blueprint.route(path, methods=[m.upper() for m in methods],
+                                 content_types=content_types or JSON_TYPES)(view)
+            return handler
+
+        return decorator

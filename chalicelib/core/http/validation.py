@@ -1,0 +1,310 @@
+"""Request-body schemas with DRF's error shape: `{"field": ["message"]}`.
+
+Hand-written rather than pydantic: the contract needs DRF's exact error bodies, and every Lambda
+would pay pydantic's import and model-build time on cold start for what is a few type checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from chalicelib.core.http.errors import ValidationError
+
+MISSING = object()
+
+REQUIRED = "This field is required."
+NOT_NULL = "This field may not be null."
+NOT_BLANK = "This field may not be blank."
+
+
+class FieldError(Exception):
+    def __init__(self, detail: Any):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Field:
+    def __init__(self, *, required: bool = True, allow_null: bool = False, default: Any = MISSING,
+                 help: str = ""):
+        self.required = required and default is MISSING
+        self.allow_null = allow_null
+        self.default = default
+        self.help = help
+
+    def clean(self, value: Any) -> Any:
+        if value is None:
+            if self.allow_null:
+                return None
+            raise FieldError([NOT_NULL])
+        return self.convert(value)
+
+    def convert(self, value: Any) -> Any:
+        return value
+
+    def json_schema(self) -> dict:
+        return {}
+
+
+class String(Field):
+    def __init__(self, *, max_length: int | None = None, min_length: int | None = None,
+                 allow_blank: bool = False, trim: bool = True, **kw):
+        super().__init__(**kw)
+        self.max_length = max_length
+        self.min_length = min_length
+        self.allow_blank = allow_blank
+        self.trim = trim
+
+    def convert(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+            raise FieldError(["Not a valid string."])
+        text = str(value)
+        if self.trim:
+            text = text.strip()
+        if text == "" and not self.allow_blank:
+            raise FieldError([NOT_BLANK])
+        if self.max_length is not None and len(text) > self.max_length:
+            raise FieldError([f"Ensure this field has no more than {self.max_length} characters."])
+        if self.min_length is not None and len(text) < self.min_length:
+            raise FieldError([f"Ensure this field has at least {self.min_length} characters."])
+        return text
+
+    def json_schema(self) -> dict:
+        schema: dict = {"type": "string"}
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        return schema
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalize_email(email: str) -> str:
+    """Lower-case the domain part, as Django's `normalize_email` does; the local part is kept."""
+    local, _, domain = email.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if local else email.strip()
+
+
+class Email(String):
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not _EMAIL.match(text):
+            raise FieldError(["Enter a valid email address."])
+        return normalize_email(text)
+
+    def json_schema(self) -> dict:
+        return {**super().json_schema(), "format": "email"}
+
+
+class Boolean(Field):
+    _TRUE = {True, "true", "True", "TRUE", "1", "yes", "on"}
+    _FALSE = {False, "false", "False", "FALSE", "0", "no", "off"}
+
+    def convert(self, value: Any) -> bool:
+        if isinstance(value, (bool, int, str)) and not isinstance(value, float):
+            if value in self._TRUE:
+                return True
+            if value in self._FALSE:
+                return False
+        raise FieldError(["Must be a valid boolean."])
+
+    def json_schema(self) -> dict:
+        return {"type": "boolean"}
+
+
+class Integer(Field):
+    def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kw):
+        super().__init__(**kw)
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def convert(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise FieldError(["A valid integer is required."])
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            number = int(value)
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        else:
+            raise FieldError(["A valid integer is required."])
+        if self.min_value is not None and number < self.min_value:
+            raise FieldError([f"Ensure this value is greater than or equal to {self.min_value}."])
+        if self.max_value is not None and number > self.max_value:
+            raise FieldError([f"Ensure this value is less than or equal to {self.max_value}."])
+        return number
+
+    def json_schema(self) -> dict:
+        return {"type": "integer"}
+
+
+class DecimalField(Field):
+    """Accepts "12.50", 12.5 or 12; answers a Decimal rounded to no more than `decimal_places`."""
+
+    def __init__(self, *, max_digits: int = 12, decimal_places: int = 2, min_value: Decimal | None = None,
+                 max_value: Decimal | None = None, **kw):
+        super().__init__(**kw)
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def convert(self, value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise FieldError(["A valid number is required."])
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise FieldError(["A valid number is required."]) from None
+        if not number.is_finite():
+            raise FieldError(["A valid number is required."])
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.decimal_places:
+            raise FieldError([f"Ensure that there are no more than {self.decimal_places} decimal places."])
+        whole_digits = len(str(abs(int(number))).lstrip("0"))
+        if whole_digits > self.max_digits - self.decimal_places:
+            raise FieldError([
+                f"Ensure that there are no more than {self.max_digits - self.decimal_places} digits "
+                "before the decimal point."
+            ])
+        if self.min_value is not None and number < self.min_value:
+            raise FieldError([f"Ensure this value is greater than or equal to {self.min_value}."])
+        if self.max_value is not None and number > self.max_value:
+            raise FieldError([f"Ensure this value is less than or equal to {self.max_value}."])
+        return number
+
+    def json_schema(self) -> dict:
+        return {"type": ["string", "number"], "format": "decimal"}
+
+
+class Date(Field):
+    def convert(self, value: Any) -> str:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise FieldError(["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."])
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "format": "date"}
+
+
+class Choice(Field):
+    def __init__(self, choices: Iterable[str], **kw):
+        super().__init__(**kw)
+        self.choices = tuple(choices)
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            raise FieldError([f'"{value}" is not a valid choice.'])
+        return value
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "enum": list(self.choices)}
+
+
+class ListOf(Field):
+    def __init__(self, child: Field, *, allow_empty: bool = True, **kw):
+        super().__init__(**kw)
+        self.child = child
+        self.allow_empty = allow_empty
+
+    def convert(self, value: Any) -> list:
+        if not isinstance(value, list):
+            raise FieldError([f'Expected a list of items but got type "{type(value).__name__}".'])
+        if not value and not self.allow_empty:
+            raise FieldError(["This list may not be empty."])
+        out, errors = [], {}
+        for index, item in enumerate(value):
+            try:
+                out.append(self.child.clean(item))
+            except FieldError as exc:
+                errors[str(index)] = exc.detail
+        if errors:
+            raise FieldError(errors)
+        return out
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": self.child.json_schema()}
+
+
+class Nested(Field):
+    def __init__(self, schema: Schema, **kw):
+        super().__init__(**kw)
+        self.schema = schema
+
+    def convert(self, value: Any) -> dict:
+        try:
+            return self.schema.validate(value)
+        except ValidationError as exc:
+            raise FieldError(exc.body) from None
+
+    def json_schema(self) -> dict:
+        return self.schema.json_schema()
+
+
+class MapOf(Field):
+    """A JSON object whose keys are free (e.g. language codes) and whose values share one field."""
+
+    def __init__(self, child: Field, **kw):
+        super().__init__(**kw)
+        self.child = child
+
+    def convert(self, value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise FieldError([f'Expected a dictionary of items but got type "{type(value).__name__}".'])
+        out, errors = {}, {}
+        for key, item in value.items():
+            try:
+                out[key] = self.child.clean(item)
+            except FieldError as exc:
+                errors[key] = exc.detail
+        if errors:
+            raise FieldError(errors)
+        return out
+
+    def json_schema(self) -> dict:
+        return {"type": "object", "additionalProperties": self.child.json_schema()}
+
+
+class Schema:
+    """An ordered set of named fields. Unknown keys are ignored, as DRF does (read-only fields too)."""
+
+    def __init__(self, title: str = "", /, **fields: Field):
+        self.title = title
+        self.fields = fields
+
+    def validate(self, data: Any, *, partial: bool = False) -> dict:
+        if not isinstance(data, dict):
+            kind = "list" if isinstance(data, list) else type(data).__name__
+            raise ValidationError({"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]})
+        out: dict = {}
+        errors: dict = {}
+        for name, field in self.fields.items():
+            if name not in data:
+                if partial:
+                    continue
+                if field.required:
+                    errors[name] = [REQUIRED]
+                elif field.default is not MISSING:
+                    out[name] = field.default() if callable(field.default) else field.default
+                continue
+            try:
+                out[name] = field.clean(data[name])
+            except FieldError as exc:
+                errors[name] = exc.detail
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+    def json_schema(self) -> dict:
+        return {
+            "type": "object",
+            "properties": {name: field.json_schema() for name, field in self.fields.items()},
+            "required": [name for name, field in self.fields.items() if field.required],
+        }

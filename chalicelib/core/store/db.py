@@ -1,0 +1,265 @@
+"""Typed helpers over the low-level DynamoDB client.
+
+Items go in and come out as plain dicts (numbers as Decimal). Conditional writes raise
+`ConditionFailed`; transactions raise `TransactionFailed` with the per-operation reasons. Throttling
+is retried by botocore's standard retry mode before anything reaches the caller.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import keys
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+_lock = threading.Lock()
+_clients: dict[str, Any] = {}
+
+# Standard mode retries throttling and 5xx with backoff; 8 attempts ride out a short throttle burst.
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=3, read_timeout=10)
+
+
+class ConditionFailed(Exception):
+    """A conditional write found the item in another state than required."""
+
+
+class TransactionFailed(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__(", ".join(reasons))
+        self.reasons = reasons
+
+
+def aws_client(service: str):
+    """One client per service per process (clients are thread-safe; creating them is not)."""
+    client = _clients.get(service)
+    if client is None:
+        with _lock:
+            client = _clients.get(service)
+            if client is None:
+                client = boto3.session.Session().client(service, config=_CONFIG)
+                _clients[service] = client
+    return client
+
+
+def reset_clients() -> None:
+    """Forget cached clients (tests start a new emulated AWS per test)."""
+    with _lock:
+        _clients.clear()
+
+
+def client():
+    return aws_client("dynamodb")
+
+
+def table(logical: str) -> str:
+    return get_settings().table_name(logical)
+
+
+def serialize(item: dict) -> dict:
+    return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def serialize_value(value: Any) -> dict:
+    return _serializer.serialize(value)
+
+
+def deserialize(item: dict | None) -> dict | None:
+    if item is None:
+        return None
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def ttl_in(seconds: int) -> int:
+    """A `ttl` attribute value: epoch seconds, `seconds` from now."""
+    return int(time.time()) + int(seconds)
+
+
+def _is_conditional_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def get(logical: str, key: dict, *, consistent: bool = False) -> dict | None:
+    response = client().get_item(TableName=table(logical), Key=serialize(key), ConsistentRead=consistent)
+    return deserialize(response.get("Item"))
+
+
+def put(logical: str, item: dict, *, condition: str | None = None, names: dict | None = None,
+        values: dict | None = None) -> None:
+    request: dict = {"TableName": table(logical), "Item": serialize(item)}
+    _add_condition(request, condition, names, values)
+    try:
+        client().put_item(**request)
+    except ClientError as error:
+        if _is_conditional_failure(error):
+            raise ConditionFailed(condition or "") from None
+        raise
+
+
+def put_new(logical: str, item: dict) -> None:
+    """Create an item only if its key is unused (unique e-mail, unique SKU, ...)."""
+    put(logical, item, condition="attribute_not_exists(PK)")
+
+
+def update(logical: str, key: dict, *, set_fields: dict | None = None, remove: Iterable[str] = (),
+           condition: str | None = None, names: dict | None = None, values: dict | None = None,
+           return_new: bool = True) -> dict | None:
+    """SET the given fields (and REMOVE others) on one item; answers the item as written."""
+    names = dict(names or {})
+    values = dict(values or {})
+    clauses = []
+    for index, (name, value) in enumerate((set_fields or {}).items()):
+        names[f"#s{index}"] = name
+        values[f":s{index}"] = value
+        clauses.append(f"#s{index} = :s{index}")
+    expression = "SET " + ", ".join(clauses) if clauses else ""
+    removals = []
+    for index, name in enumerate(remove):
+        names[f"#r{index}"] = name
+        removals.append(f"#r{index}")
+    if removals:
+        expression += (" " if expression else "") + "REMOVE " + ", ".join(removals)
+    request: dict = {"TableName": table(logical), "Key": serialize(key), "UpdateExpression": expression,
+                     "ReturnValues": "ALL_NEW" if return_new else "NONE"}
+    _add_condition(request, condition, names, values)
+    try:
+        response = client().update_item(**request)
+    except ClientError as error:
+        if _is_conditional_failure(error):
+            raise ConditionFailed(condition or "") from None
+        raise
+    return deserialize(response.get("Attributes"))
+
+
+def delete(logical: str, key: dict, *, condition: str | None = None, names: dict | None = None,
+           values: dict | None = None) -> None:
+    request: dict = {"TableName": table(logical), "Key": serialize(key)}
+    _add_condition(request, condition, names, values)
+    try:
+        client().delete_item(**request)
+    except ClientError as error:
+        if _is_conditional_failure(error):
+            raise ConditionFailed(condition or "") from None
+        raise
+
+
+def _add_condition(request: dict, condition: str | None, names: dict | None, values: dict | None) -> None:
+    if condition:
+        request["ConditionExpression"] = condition
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if values:
+        request["ExpressionAttributeValues"] = serialize(values)
+
+
+def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None = None,
+          index: str | None = None, forward: bool = True, limit: int | None = None) -> Iterator[dict]:
+    """Items of one partition (optionally of one sort-key prefix), page by page, in key order."""
+    name, value = partition
+    expression = "#pk = :pk"
+    names = {"#pk": name}
+    values: dict = {":pk": value}
+    if sort_prefix is not None:
+        sort_name = {"GSI1": "GSI1SK"}.get(index or "", "SK")
+        expression += " AND begins_with(#sk, :sk)"
+        names["#sk"] = sort_name
+        values[":sk"] = sort_prefix
+    request: dict = {
+        "TableName": table(logical),
+        "KeyConditionExpression": expression,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": serialize(values),
+        "ScanIndexForward": forward,
+    }
+    if index:
+        request["IndexName"] = index
+    returned = 0
+    while True:
+        if limit is not None:
+            request["Limit"] = limit - returned
+        response = client().query(**request)
+        for raw in response.get("Items", []):
+            yield deserialize(raw)
+            returned += 1
+        start = response.get("LastEvaluatedKey")
+        if not start or (limit is not None and returned >= limit):
+            return
+        request["ExclusiveStartKey"] = start
+
+
+def batch_get(logical: str, key_list: list[dict]) -> list[dict]:
+    """Fetch up to any number of items by key (100 per call), retrying unprocessed keys."""
+    found: list[dict] = []
+    name = table(logical)
+    unique = list({tuple(sorted(k.items())): k for k in key_list}.values())
+    for start in range(0, len(unique), 100):
+        pending = {name: {"Keys": [serialize(k) for k in unique[start:start + 100]]}}
+        delay = 0.05
+        while pending:
+            response = client().batch_get_item(RequestItems=pending)
+            found += [deserialize(raw) for raw in response.get("Responses", {}).get(name, [])]
+            pending = response.get("UnprocessedKeys") or {}
+            if pending:
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+    return found
+
+
+def transact(operations: list[dict]) -> None:
+    """TransactWriteItems with items given as plain dicts.
+
+    Each operation is `{"Put": {"table": logical, "item": {...}, "condition": ...}}`,
+    `{"Update": {"table", "key", "expression", "condition", "names", "values"}}`,
+    `{"Delete": {"table", "key", "condition"}}` or `{"ConditionCheck": {"table", "key", "condition"}}`.
+    """
+    items = []
+    for operation in operations:
+        (kind, spec), = operation.items()
+        raw: dict = {"TableName": table(spec["table"])}
+        if kind == "Put":
+            raw["Item"] = serialize(spec["item"])
+        else:
+            raw["Key"] = serialize(spec["key"])
+        if kind == "Update":
+            raw["UpdateExpression"] = spec["expression"]
+        _add_condition(raw, spec.get("condition"), spec.get("names"), spec.get("values"))
+        items.append({kind: raw})
+    try:
+        client().transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            raise TransactionFailed(reasons) from None
+        raise
+
+
+def next_id(counter_name: str) -> int:
+    """The next integer id of a sequence (atomic: concurrent callers never get the same id)."""
+    response = client().update_item(
+        TableName=table("main"),
+        Key=serialize(keys.counter(counter_name)),
+        UpdateExpression="ADD #v :one",
+        ExpressionAttributeNames={"#v": "value"},
+        ExpressionAttributeValues={":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(response["Attributes"]["value"]["N"])
+
+
+def raise_counter_to(counter_name: str, minimum: int) -> None:
+    """Make sure the next id is above `minimum` (after importing items with their own ids)."""
+    try:
+        update("main", keys.counter(counter_name), set_fields={"value": minimum},
+               condition="attribute_not_exists(#v) OR #v < :min", names={"#v": "value"},
+               values={":min": minimum}, return_new=False)
+    except ConditionFailed:
+        pass

@@ -1,0 +1,1 @@
+"""Users, roles (manager groups) and permissions; login, refresh and logout."""

@@ -1,0 +1,60 @@
+"""Shared fixtures: an isolated emulated AWS (moto) per test, the migrated tables, and an HTTP client."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Set before any project module reads settings or creates a boto3 client.
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-central-1",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "TABLE_PREFIX": "test",
+    "STAGE": "test",
+    "JWT_SIGNING_KEY": "test-signing-key-not-for-production-0123456789",
+    # Hashing cost is a deployment setting; tests keep it low to stay fast (the format is unchanged).
+    "PASSWORD_HASH_ITERATIONS": "1000",
+}
+for _name, _value in TEST_ENV.items():
+    os.environ[_name] = _value
+for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "JWT_SECRET_ARN"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    from chalicelib.core.settings import reload_settings
+    from chalicelib.core.store import db
+
+    reload_settings()
+    db.reset_clients()
+    yield
+    reload_settings()
+    db.reset_clients()
+
+
+@pytest.fixture
+def aws():
+    """An empty emulated AWS account with the project's tables migrated."""
+    from moto import mock_aws
+
+    from chalicelib.core.store.migrate import migrate
+    from chalicelib.migrations import MIGRATIONS
+
+    with mock_aws():
+        migrate(MIGRATIONS, log=lambda _line: None)
+        yield
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
