@@ -58,3 +58,7 @@ def client(aws):
 
     with Client(app) as test_client:
         yield test_client
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: starts the local stack (make run) and talks to it over HTTP")

@@ -40,6 +40,7 @@ class Settings:
     password_hash_iterations: int
     languages: tuple[str, ...]
     default_language: str
+    media_bucket: str
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}-{logical}"
@@ -61,6 +62,7 @@ def get_settings() -> Settings:
         password_hash_iterations=_env_int("PASSWORD_HASH_ITERATIONS", 600_000),
         languages=languages or ("en",),
         default_language=os.environ.get("DEFAULT_LANGUAGE", languages[0] if languages else "en"),
+        media_bucket=os.environ.get("MEDIA_BUCKET", f"{os.environ.get('TABLE_PREFIX', 'ecoseller-dev')}-media"),
     )
 
 

@@ -1,0 +1,42 @@
+# One entry point for people and CI. `make run` starts the shop locally, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: venv run test lint format migrate createsuperuser bench clean-data
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check 'pip<26.3'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $(INSTALLED)
+
+venv: $(INSTALLED)
+
+run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .data/
+	$(BIN)/python -m infra.local.stack
+
+test: venv ## lint, then the whole suite (unit, moto integration, HTTP, local stack end to end)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+
+migrate: venv ## create/update tables and data (STAGE=prod with AWS credentials for the real ones)
+	$(BIN)/python -m chalicelib.cli $(if $(STAGE),--stage $(STAGE)) migrate
+
+createsuperuser: venv
+	$(BIN)/python -m chalicelib.cli $(if $(STAGE),--stage $(STAGE)) createsuperuser
+
+bench: venv ## benchmarks print their figures; they are not part of the test run
+	$(BIN)/python bench/cold_start.py
+
+clean-data: ## forget the local shop's saved state
+	rm -rf .data

@@ -1,0 +1,95 @@
+"""Save and restore the local stack's state under `.data/`, since moto's server keeps nothing itself.
+
+Tables are written as DynamoDB JSON lines (one file per table), bucket objects as files with a
+sidecar of their content type. Every file is written to a temporary name and renamed, so a crash
+mid-save leaves the previous snapshot intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from chalicelib.core.store import db
+from chalicelib.core.store.tables import TABLES
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def save_tables(folder: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for logical in TABLES:
+        lines = []
+        paginator = db.client().get_paginator("scan")
+        for page in paginator.paginate(TableName=db.table(logical)):
+            lines += [json.dumps(item, sort_keys=True) for item in page.get("Items", [])]
+        _atomic_write(folder / "dynamodb" / f"{logical}.jsonl", ("\n".join(lines) + "\n" if lines else "").encode())
+        counts[logical] = len(lines)
+    return counts
+
+
+def restore_tables(folder: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for logical in TABLES:
+        path = folder / "dynamodb" / f"{logical}.jsonl"
+        if not path.exists():
+            continue
+        items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        name = db.table(logical)
+        for start in range(0, len(items), 25):
+            pending = {name: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]}
+            while pending:
+                pending = db.client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+        counts[logical] = len(items)
+    return counts
+
+
+def save_bucket(folder: Path, bucket: str) -> int:
+    """Mirror the bucket: write new or changed objects (by ETag), drop files of deleted ones."""
+    s3 = db.aws_client("s3")
+    root = folder / "s3" / bucket
+    present: set[str] = set()
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", []):
+            key = entry["Key"]
+            present.add(key)
+            meta_path = root / "meta" / (key + ".json")
+            if meta_path.exists() and json.loads(meta_path.read_text()).get("ETag") == entry["ETag"]:
+                continue
+            obj = s3.get_object(Bucket=bucket, Key=key)
+            _atomic_write(root / "objects" / key, obj["Body"].read())
+            meta = {"ContentType": obj.get("ContentType", "binary/octet-stream"), "ETag": entry["ETag"]}
+            _atomic_write(meta_path, json.dumps(meta).encode())
+    objects = root / "objects"
+    if objects.exists():
+        for path in [p for p in objects.rglob("*") if p.is_file()]:
+            key = path.relative_to(objects).as_posix()
+            if key not in present:
+                path.unlink()
+                (root / "meta" / (key + ".json")).unlink(missing_ok=True)
+    return len(present)
+
+
+def restore_bucket(folder: Path, bucket: str) -> int:
+    s3 = db.aws_client("s3")
+    objects = folder / "s3" / bucket / "objects"
+    restored = 0
+    if not objects.exists():
+        return 0
+    for path in sorted(p for p in objects.rglob("*") if p.is_file() and not p.name.endswith(".tmp")):
+        key = path.relative_to(objects).as_posix()
+        meta_path = folder / "s3" / bucket / "meta" / (key + ".json")
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(),
+                      ContentType=meta.get("ContentType", "binary/octet-stream"))
+        restored += 1
+    return restored
