@@ -2,7 +2,9 @@
 
 from chalice import Chalice
 
+from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
+from chalicelib.localization.routes import routes as localization_routes
 from chalicelib.users import service as user_service
 from chalicelib.users.routes import routes as user_routes
 
@@ -11,4 +13,5 @@ app.api.binary_types.extend(["multipart/form-data"])
 
 set_principal_loader(user_service.load_principal)
 
-app.register_blueprint(user_routes.blueprint)
+for feature in (user_routes, localization_routes, cms_routes):
+    app.register_blueprint(feature.blueprint)

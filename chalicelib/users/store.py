@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from chalicelib.core.store import db, keys
+from chalicelib.core.store.entities import now_iso
 
 USER_FIELDS = ("email", "first_name", "last_name", "birth_date", "is_active", "is_admin", "is_staff")
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def get_user(email: str, *, consistent: bool = False) -> dict | None:

@@ -38,3 +38,36 @@ def counter(name: str) -> dict:
 def migration(migration_id: str) -> dict:
     """A data migration that has been applied (written once, conditionally)."""
     return {"PK": "MIGRATION", "SK": migration_id}
+
+
+def unique(kind: str, value: str) -> dict:
+    """A uniqueness claim (e.g. a CMS category type's identifier), written in the same transaction as
+    the item that owns the value; `owner` holds that item's id."""
+    return {"PK": f"UNIQUE#{kind}#{value}", "SK": "UNIQUE"}
+
+
+def login_failures(scope: str) -> dict:
+    """Failed-login counter for one client address or one address+e-mail (login throttling); expires."""
+    return {"PK": f"LOGINFAIL#{scope}", "SK": "COUNTER"}
+
+
+# Entities with an id (integer from a counter, or a natural code) stored one item each through
+# core/store/entities.Collection: PK = "<KIND>#<id>", SK = "<KIND>", GSI1PK = "<KIND>#LIST" (or
+# "<KIND>#DELETED" once soft-deleted), GSI1SK = the id, zero-padded when numeric, so lists come back
+# in id order. The kinds:
+#   COUNTRY       a country, id = ISO code ("CZ"), with locale and default price list code
+#   CURRENCY      a currency, id = ISO code ("CZK"), with symbol and its position
+#   VATGROUP      a VAT group of a country (rate in percent, is_default), integer id
+#   PAGE          a CMS page (PageCMS or PageFrontend: `resourcetype`), integer id
+#   PAGECATEGORY  a CMS page category (code, types, translations), integer id
+#   PAGECATTYPE   a CMS page category type (unique identifier such as HEADER), integer id
+#   ADDRESS       a saved billing or shipping address (`kind`), integer id; a user's address book
+#                 entries carry GSI1PK = "ADDRESS#USER#<email>#<kind>" instead of the list key
+
+
+def entity(kind: str, entity_id: str | int) -> dict:
+    return {"PK": f"{kind}#{entity_id}", "SK": kind}
+
+
+def entity_sort_key(entity_id: str | int) -> str:
+    return f"{entity_id:012d}" if isinstance(entity_id, int) else str(entity_id)

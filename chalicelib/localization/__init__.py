@@ -1,0 +1,1 @@
+"""Countries, currencies, VAT groups, languages and the address book (contract 1.8)."""

@@ -1,0 +1,5 @@
+"""Routes of the localization package."""
+
+from chalicelib.core.http.routing import Routes
+
+routes = Routes(__name__, tag="localization")

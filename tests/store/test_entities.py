@@ -1,0 +1,38 @@
+import pytest
+
+from chalicelib.core.store import db, keys
+from chalicelib.core.store.entities import Collection, public
+
+
+def test_collection_lifecycle(aws):
+    groups = Collection("VATGROUP")
+    first = groups.create({"name": "Standard", "rate": 21})
+    second = groups.create({"name": "Reduced", "rate": 12})
+    assert (first["id"], second["id"]) == (1, 2)
+    assert public(groups.get("1")) == {"id": 1, "name": "Standard", "rate": 21, "create_at": first["create_at"],
+                                       "update_at": first["update_at"]}
+    assert groups.get("x") is None and groups.get(99) is None
+    for index in range(3, 13):
+        groups.create({"name": f"G{index}", "rate": index})
+    assert [g["id"] for g in groups.list()] == list(range(1, 13))  # numeric order, not "1, 10, 11, 2"
+    assert groups.update(2, {"rate": 10})["rate"] == 10
+    assert groups.soft_delete(2) is True
+    assert groups.get(2) is None and groups.get(2, include_deleted=True)["safe_deleted"] is True
+    assert 2 not in [g["id"] for g in groups.list()]
+    assert groups.update(2, {"rate": 5}) is None
+    assert groups.soft_delete(2) is False
+    assert groups.hard_delete(1) is True and groups.hard_delete(1) is False
+
+
+def test_natural_ids_and_uniqueness_claims(aws):
+    countries = Collection("COUNTRY", numeric_ids=False, id_field="code")
+    countries.create({"name": "Czechia"}, "CZ")
+    with pytest.raises(db.ConditionFailed):
+        countries.create({"name": "Again"}, "CZ")
+    types = Collection("PAGECATTYPE")
+    claim = {"Put": {"table": "main", "item": {**keys.unique("PAGECATTYPE", "HEADER"), "owner": 1},
+                     "condition": "attribute_not_exists(PK)"}}
+    types.create({"identifier": "HEADER"}, extra_operations=[claim])
+    with pytest.raises(db.ConditionFailed):
+        types.create({"identifier": "HEADER"}, extra_operations=[claim])
+    assert [t["identifier"] for t in types.list()] == ["HEADER"]
