@@ -4,6 +4,7 @@
 * AUTHENTICATED: a valid access token.
 * STAFF: an authenticated user with `is_staff` or `is_admin`.
 * permission("x"): an admin, or a user holding permission x directly or through one of its groups.
+* any_permission("x", "y"): an admin, or a user holding at least one of them.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from chalicelib.core.http.errors import NotAuthenticated, PermissionDenied
 @dataclass(frozen=True)
 class Access:
     kind: str  # public | authenticated | staff | permission
-    permission: str | None = None
+    permissions: tuple[str, ...] = ()  # for kind "permission": any one of them grants access
+
+    @property
+    def permission(self) -> str | None:
+        return self.permissions[0] if self.permissions else None
 
     def describe(self) -> str:
-        return f"permission {self.permission}" if self.permission else self.kind
+        return "permission " + " or ".join(self.permissions) if self.permissions else self.kind
 
 
 PUBLIC = Access("public")
@@ -29,7 +34,11 @@ STAFF = Access("staff")
 
 
 def permission(name: str) -> Access:
-    return Access("permission", name)
+    return Access("permission", (name,))
+
+
+def any_permission(*names: str) -> Access:
+    return Access("permission", tuple(names))
 
 
 @dataclass
@@ -68,7 +77,7 @@ def check(access: Access, principal: Principal | None) -> None:
             raise PermissionDenied()
         return
     if access.kind == "permission":
-        if not principal.has_permission(access.permission or ""):
+        if not any(principal.has_permission(name) for name in access.permissions):
             raise PermissionDenied()
         return
     raise ValueError(f"unknown access kind {access.kind!r}")
