@@ -6,6 +6,7 @@ from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
 from chalicelib.localization.routes import routes as localization_routes
 from chalicelib.users import service as user_service
+from chalicelib.users.role_routes import routes as role_routes
 from chalicelib.users.routes import routes as user_routes
 
 app = Chalice(app_name="ecoseller")
@@ -13,5 +14,5 @@ app.api.binary_types.extend(["multipart/form-data"])
 
 set_principal_loader(user_service.load_principal)
 
-for feature in (user_routes, localization_routes, cms_routes):
+for feature in (user_routes, role_routes, localization_routes, cms_routes):
     app.register_blueprint(feature.blueprint)

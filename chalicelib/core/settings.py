@@ -41,6 +41,7 @@ class Settings:
     languages: tuple[str, ...]
     default_language: str
     media_bucket: str
+    trusted_proxy_hops: int
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}-{logical}"
@@ -63,6 +64,7 @@ def get_settings() -> Settings:
         languages=languages or ("en",),
         default_language=os.environ.get("DEFAULT_LANGUAGE", languages[0] if languages else "en"),
         media_bucket=os.environ.get("MEDIA_BUCKET", f"{os.environ.get('TABLE_PREFIX', 'ecoseller-dev')}-media"),
+        trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),
     )
 
 

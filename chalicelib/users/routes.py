@@ -1,22 +1,26 @@
 """`user/...` routes (contract table 1.6). Paths have no trailing slash in the original; it is optional."""
 
-from chalicelib.core.auth.access import PUBLIC, STAFF, permission
+from chalicelib.core.auth.access import AUTHENTICATED, PUBLIC, STAFF, permission
 from chalicelib.core.http import pagination
-from chalicelib.core.http.errors import ApiError, NotFound
+from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.store import db, keys
-from chalicelib.users import schemas, service, store
+from chalicelib.users import admin, schemas, service, store
 
 routes = Routes(__name__, tag="user")
 
 NO_USER = {"error": "User does not exist"}
+PASSWORD_UPDATED = {"message": "Password updated successfully", "data": []}
+USER_CHANGE = permission("user_change_permission")
 
+
+# --- the caller's own account -------------------------------------------------------------------
 
 @routes.route("/user/login", ["POST"], access=PUBLIC, body=schemas.LOGIN, authenticate=False,
-              summary="Log in; answers a refresh and an access token (U4).")
+              summary="Log in; answers a refresh and an access token (U4). Failures are throttled (429).")
 def login(req: Req):
     data = req.data
-    return service.login(data["email"], data["password"], data["dashboard_login"])
+    return service.login(data["email"], data["password"], data["dashboard_login"], req.client_ip)
 
 
 @routes.route("/user/refresh-token", ["POST"], access=PUBLIC, body=schemas.REFRESH, authenticate=False,
@@ -33,6 +37,13 @@ def logout(req: Req):
         raise ApiError(None, 400)
     service.logout(refresh)
     return empty(201)
+
+
+@routes.route("/user/logout-all", ["POST"], access=AUTHENTICATED,
+              summary="Log out everywhere: every token of the caller stops working at once.")
+def logout_all(req: Req):
+    service.logout_everywhere(req.require_user().email)
+    return {"detail": "Logged out everywhere."}
 
 
 @routes.route("/user/register", ["POST"], access=PUBLIC, body=schemas.REGISTER,
@@ -57,6 +68,15 @@ def update_detail(req: Req):
     return store.public_user(service.update_profile(req.user.email, req.data))
 
 
+@routes.route("/user/password", ["PUT", "PATCH"], access=AUTHENTICATED, body=schemas.OWN_PASSWORD,
+              summary="Change one's own password; the old one is required (U13).")
+def change_own_password(req: Req):
+    service.change_own_password(req.require_user().item, req.data["old_password"], req.data["new_password"])
+    return PASSWORD_UPDATED
+
+
+# --- user administration (dashboard) -------------------------------------------------------------
+
 @routes.route("/user/users", ["GET"], access=STAFF, summary="Users, paginated (U7).")
 def list_users(req: Req):
     users = [store.public_user(u) for u in db.query("main", partition=("GSI1PK", keys.USERS_LIST), index="GSI1")]
@@ -72,7 +92,36 @@ def create_user(req: Req):
 
 @routes.route("/user/users/{email}", ["GET"], access=STAFF, summary="One user (U9).")
 def get_user(req: Req, email: str):
-    user = store.get_user(email)
-    if user is None:
-        raise NotFound()
-    return store.public_user(user)
+    return store.public_user(admin.get_user_or_404(email))
+
+
+@routes.route("/user/users/{email}", ["PUT"], access=USER_CHANGE, body=schemas.USER_UPDATE,
+              summary="Edit a user (U10). Only admins grant is_admin; nobody changes their own privileges.")
+def update_user(req: Req, email: str):
+    return store.public_user(admin.update_user(req.require_user(), email, req.data))
+
+
+@routes.route("/user/users/{email}", ["PATCH"], access=USER_CHANGE, summary="Edit some fields of a user (U11).")
+def patch_user(req: Req, email: str):
+    data = schemas.USER_UPDATE.validate(req.json_body(), partial=True)
+    return store.public_user(admin.update_user(req.require_user(), email, data))
+
+
+@routes.route("/user/users/{email}", ["DELETE"], access=USER_CHANGE, summary="Delete a user for good (U12).")
+def delete_user(req: Req, email: str):
+    admin.delete_user(req.require_user(), email)
+    return empty(204)
+
+
+@routes.route("/user/users/{email}/logout-all", ["POST"], access=USER_CHANGE,
+              summary="End every session of a user (all their tokens stop working).")
+def logout_user_everywhere(req: Req, email: str):
+    admin.logout_user_everywhere(req.require_user(), email)
+    return {"detail": "Logged out everywhere."}
+
+
+@routes.route("/user/password/{email}", ["PUT", "PATCH"], access=USER_CHANGE, body=schemas.SET_PASSWORD,
+              summary="Set a user's password (U14); their existing sessions end.")
+def set_password(req: Req, email: str):
+    admin.set_password(req.require_user(), email, req.data["new_password"])
+    return PASSWORD_UPDATED

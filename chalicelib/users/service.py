@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from chalicelib.core.auth import passwords, tokens
 from chalicelib.core.auth.access import Principal
-from chalicelib.core.http.errors import ApiError, BadRequest, ValidationError
+from chalicelib.core.http.errors import ApiError, BadRequest, ValidationError, invalid_token_error
 from chalicelib.core.http.validation import normalize_email
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
-from chalicelib.users import store
+from chalicelib.core.store import db, keys
+from chalicelib.users import store, throttle
 
 LOGIN_UNKNOWN_EMAIL = "Check provided credentials."
 LOGIN_FAILED = "Error login"
@@ -31,23 +31,30 @@ def register(email: str, password: str, **flags) -> dict:
         raise ValidationError.field("email", EMAIL_TAKEN) from None
 
 
-def login(email: str, password: str, dashboard_login: bool) -> dict:
-    """Check the credentials and answer the token pair (contract U4, with its error bodies)."""
+def login(email: str, password: str, dashboard_login: bool, client_ip: str = "unknown") -> dict:
+    """Check the credentials and answer the token pair (contract U4, with its error bodies).
+
+    Failed attempts are throttled per client address and e-mail (429 with Retry-After).
+    """
     iterations = get_settings().password_hash_iterations
     email = normalize_email(email)
+    throttle.check(client_ip, email)
     user = store.get_user(email)
     if user is None:
         passwords.dummy_check(iterations)
+        throttle.record_failure(client_ip, email)
         raise BadRequest(LOGIN_UNKNOWN_EMAIL)
     if not passwords.check_password(password, user.get("password", "")) or not user.get("is_active", True):
+        throttle.record_failure(client_ip, email)
         raise BadRequest(LOGIN_FAILED)
+    throttle.reset_account(client_ip, email)
     if dashboard_login and not is_staff(user):
         raise BadRequest(LOGIN_NOT_STAFF)
     changes = {"last_login": store.now_iso()}
     if passwords.needs_rehash(user["password"], iterations):
         changes["password"] = hash_password(password)
     store.update_user(email, changes)
-    refresh, access = tokens.issue_pair(email, is_staff(user))
+    refresh, access = tokens.issue_pair(email, is_staff(user), int(user.get("token_generation", 0)))
     return {"refresh": refresh, "access": access, "dashboard_login": dashboard_login}
 
 
@@ -63,7 +70,8 @@ def refresh_access(refresh: str) -> dict:
     if store.is_revoked(claims["jti"]):
         raise ApiError({"detail": "Token is blacklisted", "code": "token_not_valid"}, 401)
     user = store.get_user(claims["user_id"])
-    if user is None or not user.get("is_active", True):
+    if (user is None or not user.get("is_active", True)
+            or tokens.generation(claims) != int(user.get("token_generation", 0))):
         raise ApiError({"detail": "Token is invalid or expired", "code": "token_not_valid"}, 401)
     return {"access": tokens.issue_access(claims)}
 
@@ -83,6 +91,20 @@ def update_profile(email: str, fields: dict) -> dict:
     if not allowed:
         return store.get_user(email) or {}
     return store.update_user(email, allowed)
+
+
+def logout_everywhere(email: str) -> None:
+    """Invalidate every access and refresh token of the user issued so far."""
+    try:
+        db.increment("main", keys.user(email), "token_generation", condition="attribute_exists(PK)")
+    except db.ConditionFailed:
+        raise ApiError({"error": "User does not exist"}, 404) from None
+
+
+def change_own_password(user: dict, old_password: str, new_password: str) -> None:
+    if not passwords.check_password(old_password, user.get("password", "")):
+        raise ValidationError.field("old_password", "Wrong password.")
+    store.update_user(user["email"], {"password": hash_password(new_password)})
 
 
 def ensure_superuser(email: str, password: str) -> bool:
@@ -107,5 +129,7 @@ def load_principal(claims: dict) -> Principal | None:
         return None
     if not user.get("is_active", True):
         raise ApiError({"detail": "User is inactive", "code": "user_inactive"}, 401)
+    if tokens.generation(claims) != int(user.get("token_generation", 0)):
+        raise invalid_token_error()  # issued before "log out everywhere"
     return Principal(email=user["email"], is_admin=bool(user.get("is_admin")), is_staff=bool(user.get("is_staff")),
                      is_active=True, item=user, _permission_loader=_permissions)

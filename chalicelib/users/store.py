@@ -49,9 +49,13 @@ def group_permissions(group_names: list[str]) -> set[str]:
     return {name for group in found for name in group.get("permissions", [])}
 
 
+def group_item(name: str, description: str, permissions: list[str]) -> dict:
+    return {**keys.group(name), "GSI1PK": keys.GROUPS_LIST, "GSI1SK": name, "name": name,
+            "description": description, "permissions": sorted(set(permissions))}
+
+
 def put_group(name: str, description: str, permissions: list[str]) -> None:
-    db.put("main", {**keys.group(name), "GSI1PK": keys.GROUPS_LIST, "GSI1SK": name, "name": name,
-                    "description": description, "permissions": sorted(set(permissions))})
+    db.put("main", group_item(name, description, permissions))
 
 
 def get_group(name: str) -> dict | None:

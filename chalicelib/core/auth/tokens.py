@@ -1,7 +1,9 @@
 """JWT access and refresh tokens, shaped like djangorestframework-simplejwt's (contract section 4).
 
 Claims: `token_type` (access|refresh), `exp`, `iat`, `jti`, `user_id` (the e-mail) and
-`dashboard_user` (whether the user was staff at login, copied into refreshed access tokens).
+`dashboard_user` (whether the user was staff at login, copied into refreshed access tokens), plus
+`ver`, the user's token generation at login: "log out everywhere" raises the generation, which
+invalidates every token issued before at once.
 HS256 only: a token signed with another algorithm, or with none, is rejected.
 """
 
@@ -50,7 +52,7 @@ def _encode(claims: dict) -> str:
     return jwt.encode(claims, signing_key(), algorithm=ALGORITHM)
 
 
-def _claims(token_type: str, email: str, dashboard_user: bool, lifetime: int, now: int) -> dict:
+def _claims(token_type: str, email: str, dashboard_user: bool, generation: int, lifetime: int, now: int) -> dict:
     return {
         "token_type": token_type,
         "exp": now + lifetime,
@@ -58,15 +60,16 @@ def _claims(token_type: str, email: str, dashboard_user: bool, lifetime: int, no
         "jti": uuid.uuid4().hex,
         "user_id": email,
         "dashboard_user": bool(dashboard_user),
+        "ver": int(generation),
     }
 
 
-def issue_pair(email: str, dashboard_user: bool) -> tuple[str, str]:
+def issue_pair(email: str, dashboard_user: bool, generation: int = 0) -> tuple[str, str]:
     """(refresh, access) for a login."""
     settings = get_settings()
     now = int(time.time())
-    refresh = _claims("refresh", email, dashboard_user, settings.refresh_token_lifetime, now)
-    access = _claims("access", email, dashboard_user, settings.access_token_lifetime, now)
+    refresh = _claims("refresh", email, dashboard_user, generation, settings.refresh_token_lifetime, now)
+    access = _claims("access", email, dashboard_user, generation, settings.access_token_lifetime, now)
     return _encode(refresh), _encode(access)
 
 
@@ -74,8 +77,13 @@ def issue_access(refresh_claims: dict) -> str:
     """A new access token from a verified refresh token (refresh tokens are not rotated)."""
     settings = get_settings()
     claims = _claims("access", refresh_claims["user_id"], refresh_claims.get("dashboard_user", False),
-                     settings.access_token_lifetime, int(time.time()))
+                     refresh_claims.get("ver", 0), settings.access_token_lifetime, int(time.time()))
     return _encode(claims)
+
+
+def generation(claims: dict) -> int:
+    value = claims.get("ver", 0)
+    return value if isinstance(value, int) else -1
 
 
 def decode(token: str, expected_type: str) -> dict:

@@ -114,9 +114,15 @@ class Req:
 
     @property
     def client_ip(self) -> str:
-        forwarded = self.headers.get("x-forwarded-for", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        """The caller's address as API Gateway saw it.
+
+        X-Forwarded-For is not trusted: its first entries are whatever the client sent. Behind a CDN,
+        set TRUSTED_PROXY_HOPS to the number of proxies that append to it.
+        """
+        hops = get_settings().trusted_proxy_hops
+        forwarded = [part.strip() for part in self.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+        if hops and len(forwarded) >= hops:
+            return forwarded[-hops]
         identity = (self.raw.context or {}).get("identity") or {}
         return identity.get("sourceIp") or "unknown"
 

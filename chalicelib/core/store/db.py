@@ -242,6 +242,31 @@ def transact(operations: list[dict]) -> None:
         raise
 
 
+def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: dict | None = None,
+              condition: str | None = None, names: dict | None = None, values: dict | None = None) -> dict:
+    """Atomically add to a number attribute (missing counts as 0) and SET others; answers the new item."""
+    names = {"#inc": field, **(names or {})}
+    values = {":inc": by, **(values or {})}
+    expression = "ADD #inc :inc"
+    clauses = []
+    for index, (name, value) in enumerate((set_fields or {}).items()):
+        names[f"#s{index}"] = name
+        values[f":s{index}"] = value
+        clauses.append(f"#s{index} = :s{index}")
+    if clauses:
+        expression += " SET " + ", ".join(clauses)
+    request: dict = {"TableName": table(logical), "Key": serialize(key), "UpdateExpression": expression,
+                     "ReturnValues": "ALL_NEW"}
+    _add_condition(request, condition, names, values)
+    try:
+        response = client().update_item(**request)
+    except ClientError as error:
+        if _is_conditional_failure(error):
+            raise ConditionFailed(condition or "") from None
+        raise
+    return deserialize(response.get("Attributes"))
+
+
 def next_id(counter_name: str) -> int:
     """The next integer id of a sequence (atomic: concurrent callers never get the same id)."""
     response = client().update_item(
