@@ -36,3 +36,20 @@ def test_natural_ids_and_uniqueness_claims(aws):
     with pytest.raises(db.ConditionFailed):
         types.create({"identifier": "HEADER"}, extra_operations=[claim])
     assert [t["identifier"] for t in types.list()] == ["HEADER"]
+
+
+def test_shared_partition_collections_read_together(aws):
+    countries = Collection("COUNTRY", numeric_ids=False, id_field="code", partition="PRICING")
+    groups = Collection("VATGROUP", partition="PRICING")
+    countries.create({"name": "Czechia"}, "CZ")
+    countries.create({"name": "Austria"}, "AT")
+    first = groups.create({"name": "Standard", "country": "CZ"})
+    groups.create({"name": "Reduced", "country": "CZ"})
+    assert [c["code"] for c in countries.list()] == ["AT", "CZ"]
+    assert [g["id"] for g in groups.list()] == [first["id"], first["id"] + 1]
+    assert groups.soft_delete(first["id"]) and [g["name"] for g in groups.list()] == ["Reduced"]
+    everything = list(db.query("main", partition=("PK", "PRICING"), consistent=True))
+    assert {item["SK"].split("#")[0] for item in everything} == {"COUNTRY", "VATGROUP"}
+    assert sum(1 for item in everything if countries.owns(item)) == 2
+    assert countries.update("CZ", {"name": "Czech Republic"})["name"] == "Czech Republic"
+    assert countries.get("CZ")["name"] == "Czech Republic" and countries.get("XX") is None

@@ -162,7 +162,8 @@ def _add_condition(request: dict, condition: str | None, names: dict | None, val
 
 
 def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None = None,
-          index: str | None = None, forward: bool = True, limit: int | None = None) -> Iterator[dict]:
+          index: str | None = None, forward: bool = True, limit: int | None = None,
+          consistent: bool = False) -> Iterator[dict]:
     """Items of one partition (optionally of one sort-key prefix), page by page, in key order."""
     name, value = partition
     expression = "#pk = :pk"
@@ -180,6 +181,8 @@ def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None =
         "ExpressionAttributeValues": serialize(values),
         "ScanIndexForward": forward,
     }
+    if consistent and not index:  # GSIs only offer eventually consistent reads
+        request["ConsistentRead"] = True
     if index:
         request["IndexName"] = index
     returned = 0

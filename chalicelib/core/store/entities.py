@@ -27,14 +27,34 @@ def public(item: dict | None) -> dict | None:
 
 
 class Collection:
-    def __init__(self, kind: str, *, numeric_ids: bool = True, id_field: str = "id"):
+    """Entities of one kind.
+
+    By default each entity is its own partition (PK = KIND#id) and lists go through GSI1. With
+    `partition="NAME"`, small reference collections that storefront reads need whole (price lists,
+    countries, VAT groups, categories, attribute types) share one partition instead
+    (PK = NAME, SK = KIND#id): a single strongly consistent Query then reads several kinds at once.
+    """
+
+    def __init__(self, kind: str, *, numeric_ids: bool = True, id_field: str = "id", partition: str | None = None):
         self.kind = kind
         self.numeric_ids = numeric_ids
         self.id_field = id_field
+        self.partition = partition
         self.list_key = f"{kind}#LIST"
 
     def key(self, entity_id) -> dict:
+        if self.partition:
+            return {"PK": self.partition, "SK": f"{self.kind}#{keys.entity_sort_key(entity_id)}"}
         return keys.entity(self.kind, entity_id)
+
+    def _list_attributes(self, entity_id, list_key: str | None) -> dict:
+        if self.partition and list_key is None:
+            return {}
+        return {"GSI1PK": list_key or self.list_key, "GSI1SK": keys.entity_sort_key(entity_id)}
+
+    def owns(self, item: dict) -> bool:
+        """True for a live item of this collection (in a shared partition's Query result)."""
+        return item.get("SK", "").startswith(f"{self.kind}#") and not item.get("safe_deleted")
 
     def _normalize_id(self, entity_id):
         if self.numeric_ids:
@@ -53,8 +73,7 @@ class Collection:
         if entity_id is None:
             entity_id = db.next_id(self.kind.lower())
         stamp = now_iso()
-        item = {**self.key(entity_id), "GSI1PK": list_key or self.list_key,
-                "GSI1SK": keys.entity_sort_key(entity_id), self.id_field: entity_id,
+        item = {**self.key(entity_id), **self._list_attributes(entity_id, list_key), self.id_field: entity_id,
                 **fields, "create_at": stamp, "update_at": stamp}
         if extra_operations:
             try:
@@ -79,6 +98,12 @@ class Collection:
         return list(self.iterate(list_key))
 
     def iterate(self, list_key: str | None = None) -> Iterator[dict]:
+        if self.partition and list_key is None:
+            for item in db.query("main", partition=("PK", self.partition), sort_prefix=f"{self.kind}#",
+                                 consistent=True):
+                if not item.get("safe_deleted"):
+                    yield item
+            return
         yield from db.query("main", partition=("GSI1PK", list_key or self.list_key), index="GSI1")
 
     def update(self, entity_id, fields: dict) -> dict | None:
@@ -99,8 +124,9 @@ class Collection:
         if entity_id is None:
             return False
         try:
+            moved = {} if self.partition else {"GSI1PK": f"{self.kind}#DELETED"}
             db.update("main", self.key(entity_id),
-                      set_fields={"safe_deleted": True, "GSI1PK": f"{self.kind}#DELETED", "update_at": now_iso()},
+                      set_fields={"safe_deleted": True, **moved, "update_at": now_iso()},
                       condition="attribute_exists(PK) AND (attribute_not_exists(safe_deleted) "
                                 "OR safe_deleted = :false)", values={":false": False}, return_new=False)
             return True
