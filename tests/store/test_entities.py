@@ -53,3 +53,18 @@ def test_shared_partition_collections_read_together(aws):
     assert sum(1 for item in everything if countries.owns(item)) == 2
     assert countries.update("CZ", {"name": "Czech Republic"})["name"] == "Czech Republic"
     assert countries.get("CZ")["name"] == "Czech Republic" and countries.get("XX") is None
+
+
+def test_writes_with_events_are_one_transaction(aws):
+    from chalicelib.core import events
+
+    groups = Collection("VATGROUP", partition="PRICING")
+    group = groups.create({"name": "Standard"}, extra_operations=[events.outbox_put("VAT_SAVE", {"id": 1})])
+    updated = groups.update(group["id"], {"name": "Std"}, extra_operations=[events.outbox_put("VAT_UPDATE", {})])
+    assert updated["name"] == "Std"
+    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("VAT_DELETE", {})]) is True
+    # A write that fails records no event.
+    assert groups.update(group["id"], {"name": "x"}, extra_operations=[events.outbox_put("VAT_UPDATE", {})]) is None
+    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("VAT_DELETE", {})]) is False
+    recorded = db.client().scan(TableName=db.table("outbox"))["Items"]
+    assert sorted(db.deserialize(i)["type"] for i in recorded) == ["VAT_DELETE", "VAT_SAVE", "VAT_UPDATE"]

@@ -110,12 +110,7 @@ def put_new(logical: str, item: dict) -> None:
     put(logical, item, condition="attribute_not_exists(PK)")
 
 
-def update(logical: str, key: dict, *, set_fields: dict | None = None, remove: Iterable[str] = (),
-           condition: str | None = None, names: dict | None = None, values: dict | None = None,
-           return_new: bool = True) -> dict | None:
-    """SET the given fields (and REMOVE others) on one item; answers the item as written."""
-    names = dict(names or {})
-    values = dict(values or {})
+def _update_expression(set_fields: dict | None, remove: Iterable[str], names: dict, values: dict) -> str:
     clauses = []
     for index, (name, value) in enumerate((set_fields or {}).items()):
         names[f"#s{index}"] = name
@@ -128,6 +123,26 @@ def update(logical: str, key: dict, *, set_fields: dict | None = None, remove: I
         removals.append(f"#r{index}")
     if removals:
         expression += (" " if expression else "") + "REMOVE " + ", ".join(removals)
+    return expression
+
+
+def update_operation(logical: str, key: dict, *, set_fields: dict | None = None, remove: Iterable[str] = (),
+                     condition: str | None = None, names: dict | None = None, values: dict | None = None) -> dict:
+    """The same update as `update`, as one operation of `transact`."""
+    names = dict(names or {})
+    values = dict(values or {})
+    expression = _update_expression(set_fields, remove, names, values)
+    return {"Update": {"table": logical, "key": key, "expression": expression, "condition": condition,
+                       "names": names, "values": values}}
+
+
+def update(logical: str, key: dict, *, set_fields: dict | None = None, remove: Iterable[str] = (),
+           condition: str | None = None, names: dict | None = None, values: dict | None = None,
+           return_new: bool = True) -> dict | None:
+    """SET the given fields (and REMOVE others) on one item; answers the item as written."""
+    names = dict(names or {})
+    values = dict(values or {})
+    expression = _update_expression(set_fields, remove, names, values)
     request: dict = {"TableName": table(logical), "Key": serialize(key), "UpdateExpression": expression,
                      "ReturnValues": "ALL_NEW" if return_new else "NONE"}
     _add_condition(request, condition, names, values)

@@ -106,32 +106,43 @@ class Collection:
             return
         yield from db.query("main", partition=("GSI1PK", list_key or self.list_key), index="GSI1")
 
-    def update(self, entity_id, fields: dict) -> dict | None:
+    _LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
+
+    def _write_live(self, entity_id, fields: dict, extra_operations: list[dict] | None) -> tuple[bool, dict | None]:
+        """Update a live entity, with any extra operations in one transaction.
+
+        Answers (written, the item as written when it is known without another read).
+        """
+        key = self.key(entity_id)
+        fields = {**fields, "update_at": now_iso()}
+        try:
+            if extra_operations:
+                operation = db.update_operation("main", key, set_fields=fields, condition=self._LIVE,
+                                                values={":false": False})
+                db.transact([operation, *extra_operations])
+                return True, None
+            return True, db.update("main", key, set_fields=fields, condition=self._LIVE, values={":false": False})
+        except (db.ConditionFailed, db.TransactionFailed):
+            return False, None
+
+    def update(self, entity_id, fields: dict, *, extra_operations: list[dict] | None = None) -> dict | None:
         """Update a live entity; None when it does not exist or is soft-deleted."""
         entity_id = self._normalize_id(entity_id)
         if entity_id is None:
             return None
-        try:
-            return db.update("main", self.key(entity_id), set_fields={**fields, "update_at": now_iso()},
-                             condition="attribute_exists(PK) AND (attribute_not_exists(safe_deleted) "
-                                       "OR safe_deleted = :false)", values={":false": False})
-        except db.ConditionFailed:
-            return None
+        written, item = self._write_live(entity_id, fields, extra_operations)
+        if written and item is None:
+            item = self.get(entity_id)
+        return item if written else None
 
-    def soft_delete(self, entity_id) -> bool:
+    def soft_delete(self, entity_id, *, extra_operations: list[dict] | None = None) -> bool:
         """Mark deleted and move out of the list; False when there was no live entity."""
         entity_id = self._normalize_id(entity_id)
         if entity_id is None:
             return False
-        try:
-            moved = {} if self.partition else {"GSI1PK": f"{self.kind}#DELETED"}
-            db.update("main", self.key(entity_id),
-                      set_fields={"safe_deleted": True, **moved, "update_at": now_iso()},
-                      condition="attribute_exists(PK) AND (attribute_not_exists(safe_deleted) "
-                                "OR safe_deleted = :false)", values={":false": False}, return_new=False)
-            return True
-        except db.ConditionFailed:
-            return False
+        moved = {} if self.partition else {"GSI1PK": f"{self.kind}#DELETED"}
+        written, _item = self._write_live(entity_id, {"safe_deleted": True, **moved}, extra_operations)
+        return written
 
     def hard_delete(self, entity_id) -> bool:
         entity_id = self._normalize_id(entity_id)

@@ -1,0 +1,34 @@
+"""Domain events through a transactional outbox.
+
+A write that must notify adds `outbox_put(...)` to the same TransactWriteItems as the change, so the
+event exists exactly when the change does. In AWS the outbox table's stream forwards each new item to
+the events queue; consumers are idempotent on `event_id`. Outbox items expire after a week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from chalicelib.core.store import db
+
+OUTBOX_TTL_SECONDS = 7 * 24 * 3600
+
+
+def event_item(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dict:
+    event_id = uuid.uuid4().hex
+    return {
+        "PK": event_id,
+        "SK": "EVENT",
+        "event_id": event_id,
+        "type": event_type,
+        "payload": payload,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "deliver_after_seconds": delay_seconds,
+        "ttl": db.ttl_in(OUTBOX_TTL_SECONDS),
+    }
+
+
+def outbox_put(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dict:
+    """A `transact` operation recording one event."""
+    return {"Put": {"table": "outbox", "item": event_item(event_type, payload, delay_seconds=delay_seconds)}}
