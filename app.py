@@ -2,6 +2,7 @@
 
 from chalice import Chalice
 
+from chalicelib.catalog import attribute_routes, category_routes, pricelist_routes, product_routes, storefront_routes
 from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
 from chalicelib.localization.routes import routes as localization_routes
@@ -14,5 +15,16 @@ app.api.binary_types.extend(["multipart/form-data"])
 
 set_principal_loader(user_service.load_principal)
 
-for feature in (user_routes, role_routes, localization_routes, cms_routes):
+FEATURES = (
+    user_routes,
+    role_routes,
+    localization_routes,
+    cms_routes,
+    pricelist_routes.routes,
+    attribute_routes.routes,
+    category_routes.routes,
+    product_routes.routes,
+    storefront_routes.routes,
+)
+for feature in FEATURES:
     app.register_blueprint(feature.blueprint)

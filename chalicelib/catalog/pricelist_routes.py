@@ -1,0 +1,5 @@
+"""Catalog routes: pricelist routes."""
+
+from chalicelib.core.http.routing import Routes
+
+routes = Routes(__name__, tag="catalog")

@@ -1,0 +1,34 @@
+"""The catalog's small reference collections and where they live.
+
+Storefront reads need them whole on every request, so each group shares one partition of the main
+table and is read with one strongly consistent Query (see core/store/entities.Collection):
+
+* partition CATALOG: categories, attribute types, base attributes (attribute values), product types;
+* partition PRICING: price lists (countries, currencies and VAT groups belong to localization).
+
+Products are aggregates of their own (products.py), one item each with variants, prices and media.
+"""
+
+from __future__ import annotations
+
+from chalicelib.core.store import db
+from chalicelib.core.store.entities import Collection
+
+CATALOG = "CATALOG"
+PRICING = "PRICING"
+
+CATEGORIES = Collection("CATEGORY", partition=CATALOG)
+ATTRIBUTE_TYPES = Collection("ATTRTYPE", partition=CATALOG)
+BASE_ATTRIBUTES = Collection("ATTRVALUE", partition=CATALOG)
+PRODUCT_TYPES = Collection("PRODUCTTYPE", partition=CATALOG)
+PRICE_LISTS = Collection("PRICELIST", numeric_ids=False, id_field="code", partition=PRICING)
+
+
+def catalog_snapshot() -> dict[str, list[dict]]:
+    """Every live category, attribute type, base attribute and product type, in one Query."""
+    result: dict[str, list[dict]] = {c.kind: [] for c in (CATEGORIES, ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES)}
+    for item in db.query("main", partition=("PK", CATALOG), consistent=True):
+        kind = item["SK"].split("#", 1)[0]
+        if kind in result and not item.get("safe_deleted"):
+            result[kind].append(item)
+    return result
