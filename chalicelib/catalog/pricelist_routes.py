@@ -1,5 +1,46 @@
-"""Catalog routes: pricelist routes."""
+"""`product/dashboard/pricelist/...` routes (contract P15-P19)."""
 
-from chalicelib.core.http.routing import Routes
+from chalicelib.catalog import pricelists
+from chalicelib.core.auth.access import STAFF, permission
+from chalicelib.core.http.routing import Req, Routes, empty, json_response
+from chalicelib.core.http.validation import Boolean, Schema, String
 
 routes = Routes(__name__, tag="catalog")
+
+PRICE_LIST = Schema(
+    "PriceList",
+    code=String(max_length=50),
+    currency=String(max_length=3, min_length=3),
+    is_default=Boolean(default=False),
+    rounding=Boolean(default=False),
+)
+CHANGE = permission("pricelist_change_permission")
+
+
+@routes.route("/product/dashboard/pricelist", ["GET"], access=STAFF, summary="All price lists (P15).")
+def list_price_lists(req: Req):
+    return pricelists.list_price_lists()
+
+
+@routes.route("/product/dashboard/pricelist", ["POST"], access=permission("pricelist_add_permission"),
+              body=PRICE_LIST, summary="Create a price list; is_default moves the default to it (P16).")
+def create_price_list(req: Req):
+    return json_response(pricelists.create_price_list(req.data), 201)
+
+
+@routes.route("/product/dashboard/pricelist/{code}", ["GET"], access=STAFF, summary="One price list (P17).")
+def get_price_list(req: Req, code: str):
+    return pricelists.render(pricelists.get_or_404(code))
+
+
+@routes.route("/product/dashboard/pricelist/{code}", ["PUT"], access=CHANGE, body=PRICE_LIST,
+              summary="Edit a price list; re-saving the default works (P18).")
+def update_price_list(req: Req, code: str):
+    return pricelists.update_price_list(code, req.data)
+
+
+@routes.route("/product/dashboard/pricelist/{code}", ["DELETE"], access=CHANGE,
+              summary="Delete a price list (soft); the default cannot be deleted (P19).")
+def delete_price_list(req: Req, code: str):
+    pricelists.delete_price_list(code)
+    return empty(204)
