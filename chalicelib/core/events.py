@@ -32,3 +32,16 @@ def event_item(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dic
 def outbox_put(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dict:
     """A `transact` operation recording one event."""
     return {"Put": {"table": "outbox", "item": event_item(event_type, payload, delay_seconds=delay_seconds)}}
+
+
+def outbox_put_batch(events: list[tuple[str, dict]]) -> dict | None:
+    """One outbox item carrying several events of one change (a product save touches its variants and
+    prices too); the dispatcher expands it. Keeps a large change within a transaction's 100 items."""
+    if not events:
+        return None
+    if len(events) == 1:
+        return outbox_put(*events[0])
+    item = event_item("BATCH", {})
+    item["events"] = [{"event_id": f"{item['event_id']}-{index}", "type": event_type, "payload": payload}
+                      for index, (event_type, payload) in enumerate(events)]
+    return {"Put": {"table": "outbox", "item": item}}

@@ -63,6 +63,27 @@ def login_failures(scope: str) -> dict:
 #   PAGECATTYPE   a CMS page category type (unique identifier such as HEADER), integer id
 #   ADDRESS       a saved billing or shipping address (`kind`), integer id; a user's address book
 #                 entries carry GSI1PK = "ADDRESS#USER#<email>#<kind>" instead of the list key
+# Small reference collections share a partition instead (PK = partition, SK = "<KIND>#<id>"):
+#   CATALOG       CATEGORY, ATTRTYPE (attribute type), ATTRVALUE (base attribute), PRODUCTTYPE
+#   PRICING       PRICELIST, and the pointer SK "DEFAULT#PRICELIST" naming the default price list
+
+
+def product(product_id: int) -> dict:
+    """A product aggregate: translations, variants with their prices and attributes, media, `version`.
+    GSI2 (keys only): "PRODUCTS" / zero-padded id, for the dashboard's paged list."""
+    return {"PK": f"PRODUCT#{product_id}", "SK": "PRODUCT"}
+
+
+PRODUCTS_LIST = "PRODUCTS"
+
+
+def category_listing(category_id: int | None) -> dict:
+    """The compact listing of the products directly in one category (storefront category pages read
+    the listings of a category and its descendants, then fetch one page of products by key)."""
+    return {"PK": f"LISTING#{category_id if category_id is not None else 'NONE'}", "SK": "LISTING"}
+
+# Uniqueness claims used by the catalog: unique("SKU", sku) -> {owner: product id};
+# unique("PRODUCTMEDIA", media id) -> {owner: product id} (a media id finds its product).
 
 
 def entity(kind: str, entity_id: str | int) -> dict:

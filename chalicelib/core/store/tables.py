@@ -15,6 +15,7 @@ class Index:
     name: str
     hash_key: str
     range_key: str | None = None
+    projection: str = "ALL"  # or KEYS_ONLY: cheap id lists, items fetched by BatchGetItem
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class TableSpec:
 
 MAIN = TableSpec(
     logical="main",
-    description="All entities as aggregates (key schema in keys.py); GSI1 lists entities by kind.",
-    indexes=(Index("GSI1", "GSI1PK", "GSI1SK"),),
+    description="All entities as aggregates (key schema in keys.py); GSI1 lists entities by kind; "
+    "GSI2 (keys only) lists large collections (products) whose items are then fetched by key.",
+    indexes=(Index("GSI1", "GSI1PK", "GSI1SK"), Index("GSI2", "GSI2PK", "GSI2SK", projection="KEYS_ONLY")),
 )
 
 OUTBOX = TableSpec(
@@ -61,7 +63,7 @@ def gsi_definition(index: Index) -> dict:
     return {
         "IndexName": index.name,
         "KeySchema": key_schema(index.hash_key, index.range_key),
-        "Projection": {"ProjectionType": "ALL"},
+        "Projection": {"ProjectionType": index.projection},
     }
 
 
