@@ -1,5 +1,90 @@
-"""Catalog routes: product routes."""
+"""`product/dashboard/...` product, variant and media routes (contract P7-P14, P30-P33)."""
 
-from chalicelib.core.http.routing import Routes
+from chalice import Response
+
+from chalicelib.catalog import product_schemas, product_views, products
+from chalicelib.core import media
+from chalicelib.core.auth.access import PUBLIC, STAFF, permission
+from chalicelib.core.http.errors import NotFound
+from chalicelib.core.http.routing import Req, Routes, empty, json_response
 
 routes = Routes(__name__, tag="catalog")
+
+PRODUCT_CHANGE = permission("product_change_permission")
+MEDIA_CHANGE = permission("productmedia_change_permission")
+
+
+@routes.route("/product/dashboard", ["GET"], access=STAFF, summary="Products, paginated, in id order (P7).")
+def list_products(req: Req):
+    return product_views.dashboard_page(req.query, req.language, req.origin(), req.base_url())
+
+
+@routes.route("/product/dashboard/variant/{sku}", ["GET"], access=STAFF, summary="One variant by SKU (P8).")
+def get_variant(req: Req, sku: str):
+    return product_views.variant_detail(sku)
+
+
+@routes.route("/product/dashboard/detail", ["GET"], access=STAFF, summary="Every product in detail (P9).")
+def all_products(req: Req):
+    found = products.get_many(products.product_ids())
+    return [product_views.dashboard_detail(p, req.origin()) for p in found]
+
+
+@routes.route("/product/dashboard/detail", ["POST"], access=permission("product_add_permission"),
+              body=product_schemas.PRODUCT, summary="Create a product with its variants and prices (P10).")
+def create_product(req: Req):
+    product = products.create_product(req.data)
+    return json_response(product_views.dashboard_detail(product, req.origin(), id_as_string=False), 201)
+
+
+@routes.route("/product/dashboard/detail/{product_id}", ["GET"], access=STAFF, summary="One product (P11).")
+def get_product(req: Req, product_id: str):
+    return product_views.dashboard_detail(products.get_or_404(product_id), req.origin())
+
+
+@routes.route("/product/dashboard/detail/{product_id}", ["PUT"], access=PRODUCT_CHANGE,
+              body=product_schemas.PRODUCT, summary="Replace a product; variants upserted by SKU (P12, 10.2).")
+def replace_product(req: Req, product_id: str):
+    return product_views.dashboard_detail(products.replace_product(product_id, req.data), req.origin())
+
+
+@routes.route("/product/dashboard/detail/{product_id}", ["DELETE"], access=PRODUCT_CHANGE,
+              summary="Delete a product (soft) (P14).")
+def delete_product(req: Req, product_id: str):
+    products.delete_product(product_id)
+    return empty(204)
+
+
+@routes.route("/product/dashboard/media", ["POST"], access=permission("productmedia_add_permission"),
+              body=product_schemas.MEDIA_CREATE, summary="Add an image (base64 or data URI) to a product (P30).")
+def add_media(req: Req):
+    return json_response(product_views.add_media(req.data, req.origin()), 201)
+
+
+@routes.route("/product/dashboard/media/{media_id}", ["GET"], access=STAFF, summary="One product media (P31).")
+def get_media(req: Req, media_id: str):
+    product, entry = product_views.find_media(media_id)
+    return product_views.media_json(entry, product["id"], req.origin())
+
+
+@routes.route("/product/dashboard/media/{media_id}", ["PUT"], access=MEDIA_CHANGE,
+              body=product_schemas.MEDIA_UPDATE, summary="Change a media's order, alt text or file (P32).")
+def update_media(req: Req, media_id: str):
+    return product_views.update_media(media_id, req.data, req.origin())
+
+
+@routes.route("/product/dashboard/media/{media_id}", ["DELETE"], access=MEDIA_CHANGE,
+              summary="Remove a media from its product (P33).")
+def delete_media(req: Req, media_id: str):
+    product_views.delete_media(media_id)
+    return empty(204)
+
+
+@routes.route("/media/product_media/{product_id}/image/{name}", ["GET"], access=PUBLIC,
+              summary="A product image (redirect to the media store).")
+def product_image(req: Req, product_id: str, name: str):
+    key = f"product_media/{product_id}/image/{name}"
+    location = media.location(key) if product_id.isdigit() and media.is_safe_name(name) else None
+    if location is None:
+        raise NotFound()
+    return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "private, max-age=60"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.store import db
 
 OUTBOX_TTL_SECONDS = 7 * 24 * 3600
@@ -22,7 +23,8 @@ def event_item(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dic
         "SK": "EVENT",
         "event_id": event_id,
         "type": event_type,
-        "payload": payload,
+        # JSON text: payloads carry floats (prices as numbers), which DynamoDB attributes cannot.
+        "payload": dumps(payload),
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "deliver_after_seconds": delay_seconds,
         "ttl": db.ttl_in(OUTBOX_TTL_SECONDS),
@@ -42,6 +44,6 @@ def outbox_put_batch(events: list[tuple[str, dict]]) -> dict | None:
     if len(events) == 1:
         return outbox_put(*events[0])
     item = event_item("BATCH", {})
-    item["events"] = [{"event_id": f"{item['event_id']}-{index}", "type": event_type, "payload": payload}
+    item["events"] = [{"event_id": f"{item['event_id']}-{index}", "type": event_type, "payload": dumps(payload)}
                       for index, (event_type, payload) in enumerate(events)]
     return {"Put": {"table": "outbox", "item": item}}

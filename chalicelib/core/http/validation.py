@@ -224,9 +224,12 @@ class ListOf(Field):
             try:
                 out.append(self.child.clean(item))
             except FieldError as exc:
-                errors[str(index)] = exc.detail
+                errors[index] = exc.detail
         if errors:
-            raise FieldError(errors)
+            if isinstance(self.child, Nested):
+                # DRF's nested list serializers answer one error object per item, {} for valid ones.
+                raise FieldError([errors.get(index, {}) for index in range(len(value))])
+            raise FieldError({str(index): detail for index, detail in errors.items()})
         return out
 
     def json_schema(self) -> dict:

@@ -1,0 +1,118 @@
+"""Request bodies of the dashboard product routes (contract P10/P12 write shape, P30/P32 media)."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.core.http.validation import (
+    Boolean,
+    Choice,
+    DecimalField,
+    Field,
+    FieldError,
+    Integer,
+    ListOf,
+    MapOf,
+    Nested,
+    Schema,
+    String,
+)
+
+SKU_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
+SKU_MESSAGE = "SKU can only contain letters and numbers"
+
+
+class AnyJson(Field):
+    """Editor.js documents: any JSON value (an object, or a string holding one).
+
+    Numbers become Decimal: DynamoDB stores no floats, and the response writes them back as numbers.
+    """
+
+    def convert(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return json.loads(json.dumps(value), parse_float=Decimal)
+
+    def json_schema(self) -> dict:
+        return {}
+
+
+class Sku(String):
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not SKU_PATTERN.match(text):
+            raise FieldError([SKU_MESSAGE])
+        return text
+
+
+class Price(DecimalField):
+    def clean(self, value: Any) -> Decimal:
+        if value is None:
+            raise FieldError(["Price is required"])
+        return super().clean(value)
+
+
+def _text(max_length: int | None = None) -> String:
+    return String(max_length=max_length, allow_blank=True, required=False, allow_null=True, trim=False)
+
+
+TRANSLATION = Schema(
+    "ProductTranslation",
+    title=_text(200),
+    meta_title=_text(200),
+    meta_description=_text(),
+    short_description=_text(),
+    description=_text(),
+    description_editorjs=AnyJson(required=False, allow_null=True),
+    slug=_text(200),
+)
+
+PRICE = Schema(
+    "ProductPrice",
+    price_list=String(max_length=50),
+    price=Price(max_digits=12, decimal_places=2, min_value=Decimal("0")),
+    discount=DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100"),
+                          required=False, allow_null=True),
+)
+
+VARIANT = Schema(
+    "ProductVariant",
+    sku=Sku(max_length=255),
+    ean=String(max_length=13, allow_blank=True, required=False, allow_null=True),
+    weight=DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True),
+    stock_quantity=Integer(min_value=0, default=0),
+    recommendation_weight=DecimalField(max_digits=8, decimal_places=4, min_value=Decimal("0"), required=False,
+                                       allow_null=True),
+    attributes=ListOf(Integer(), required=False),
+    price=ListOf(Nested(PRICE), required=False),
+)
+
+PRODUCT = Schema(
+    "Product",
+    published=Boolean(default=True),
+    translations=MapOf(Nested(TRANSLATION), default=dict),
+    category=Integer(required=False, allow_null=True),
+    type_id=Integer(required=False, allow_null=True),
+    product_variants=ListOf(Nested(VARIANT), required=False, allow_null=True),
+)
+
+MEDIA_CREATE = Schema(
+    "ProductMediaCreate",
+    media=String(trim=False),
+    product_id=Integer(),
+    type=Choice(["IMAGE", "VIDEO"], default="IMAGE"),
+    alt=String(max_length=255, allow_blank=True, required=False, allow_null=True),
+    sort_order=Integer(required=False, allow_null=True),
+)
+
+MEDIA_UPDATE = Schema(
+    "ProductMediaUpdate",
+    product_id=Integer(required=False),
+    sort_order=Integer(required=False, allow_null=True),
+    alt=String(max_length=255, allow_blank=True, required=False, allow_null=True),
+    type=Choice(["IMAGE", "VIDEO"], required=False),
+    media=String(trim=False, required=False, allow_null=True),
+)

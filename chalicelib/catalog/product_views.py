@@ -1,0 +1,194 @@
+"""How products look on the dashboard (contract P7-P11 shapes) and their media (P30-P33)."""
+
+from __future__ import annotations
+
+import uuid
+
+from chalicelib.catalog import products
+from chalicelib.catalog.attributes import Taxonomy
+from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.core import media
+from chalicelib.core.http import i18n, pagination
+from chalicelib.core.http.errors import ApiError, NotFound, ValidationError
+from chalicelib.core.money import decimal_str
+from chalicelib.core.store import db, keys
+
+
+def media_json(entry: dict, product_id: int, origin: str) -> dict:
+    return {"id": int(entry["id"]), "media": media.absolute_url(origin, entry["key"]), "type": entry["type"],
+            "alt": entry.get("alt"), "product_id": int(product_id), "sort_order": entry.get("sort_order")}
+
+
+def sorted_media(product: dict) -> list[dict]:
+    return sorted(product.get("media", []), key=lambda m: (m.get("sort_order") is None, m.get("sort_order"), m["id"]))
+
+
+def primary_image(product: dict) -> dict | None:
+    """The IMAGE media with the lowest sort order (contract 10.6)."""
+    for entry in sorted_media(product):
+        if entry["type"] == "IMAGE":
+            return entry
+    return None
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def variant_json(variant: dict) -> dict:
+    return {
+        "sku": variant["sku"],
+        "ean": variant.get("ean"),
+        "weight": None if variant.get("weight") is None else decimal_str(variant["weight"]),
+        "recommendation_weight": _number(variant.get("recommendation_weight")),
+        "stock_quantity": int(variant.get("stock_quantity", 0)),
+        "price": [{"id": int(p["id"]), "price": decimal_str(p["price"]),
+                   "discount": None if p.get("discount") is None else decimal_str(p["discount"]),
+                   "price_list": p["price_list"]} for p in variant.get("price", [])],
+        "attributes": [int(a) for a in variant.get("attributes", [])],
+    }
+
+
+def _type_json(type_id, snapshot: dict | None) -> dict | None:
+    if type_id is None:
+        return None
+    taxonomy = Taxonomy(snapshot or catalog_snapshot())
+    item = taxonomy.product_types.get(int(type_id))
+    return taxonomy.product_type(item) if item else None
+
+
+def dashboard_detail(product: dict, origin: str, *, id_as_string: bool = True, snapshot: dict | None = None) -> dict:
+    translations = {lang: {field: row.get(field, "") for field in products.TRANSLATION_FIELDS}
+                    for lang, row in (product.get("translations") or {}).items()}
+    return {
+        "id": str(product["id"]) if id_as_string else int(product["id"]),
+        "published": bool(product.get("published")),
+        "translations": translations,
+        "category": product.get("category"),
+        "product_variants": [variant_json(v) for v in product.get("variants", [])],
+        "update_at": product.get("update_at"),
+        "create_at": product.get("create_at"),
+        "media": [media_json(m, product["id"], origin) for m in sorted_media(product)],
+        "type": _type_json(product.get("type_id"), snapshot),
+    }
+
+
+def dashboard_list_item(product: dict, language: str, origin: str) -> dict:
+    texts = i18n.flatten(product.get("translations"), language, ("title", "slug"))
+    image = primary_image(product)
+    return {
+        "id": int(product["id"]),
+        "title": texts["title"],
+        "slug": texts["slug"],
+        "primary_image": media_json(image, product["id"], origin) if image else None,
+        "published": bool(product.get("published")),
+        "create_at": product.get("create_at"),
+        "update_at": product.get("update_at"),
+    }
+
+
+def dashboard_page(query: dict, language: str, origin: str, base_url: str) -> dict:
+    """P7: ids from the keys-only index, then only the page's products by key."""
+    ids = products.product_ids()
+    page, limit = pagination.page_and_limit(query, pagination.DASHBOARD)
+    total_pages = max(1, -(-len(ids) // limit))
+    if page == -1:
+        page = total_pages
+    if page > total_pages:
+        raise NotFound(pagination.INVALID_PAGE)
+    page_ids = ids[(page - 1) * limit: page * limit]
+    results = [dashboard_list_item(p, language, origin) for p in products.get_many(page_ids)]
+    return pagination.envelope(results, count=len(ids), page=page, limit=limit, base_url=base_url, query=query)
+
+
+def variant_detail(sku: str) -> dict:
+    found = products.find_variant(sku)
+    if found is None:
+        raise ApiError({"error": "Product variant does not exist"}, 404)
+    return variant_json(found[1])
+
+
+# --- media ----------------------------------------------------------------------------------------
+
+def _media_owner(media_id) -> int:
+    try:
+        claim = db.get("main", keys.unique("PRODUCTMEDIA", int(media_id)))
+    except (TypeError, ValueError):
+        claim = None
+    if claim is None:
+        raise NotFound()
+    return int(claim["owner"])
+
+
+def find_media(media_id) -> tuple[dict, dict]:
+    product = products.get_product(_media_owner(media_id))
+    for entry in (product or {}).get("media", []):
+        if int(entry["id"]) == int(media_id):
+            return product, entry
+    raise NotFound()
+
+
+def _decode(value: str) -> tuple[bytes, str]:
+    try:
+        return media.decode_base64_image(value)
+    except ValueError as error:
+        raise ValidationError.field("media", str(error)) from None
+
+
+def add_media(data: dict, origin: str) -> dict:
+    """P30: store the image, then add it to the product with the next sort order."""
+    content, ext = _decode(data["media"])
+    product_id = data["product_id"]
+    if products.get_product(product_id) is None:
+        raise ValidationError.field("product_id", f'Invalid pk "{product_id}" - object does not exist.')
+    key = f"product_media/{product_id}/image/{uuid.uuid4().hex}.{ext}"
+    media.store(key, content, media.content_type(ext))
+    media_id = db.next_id("productmedia")
+
+    def change(product: dict):
+        orders = [m.get("sort_order") or 0 for m in product.get("media", [])]
+        entry = {"id": media_id, "key": key, "type": data["type"], "alt": data.get("alt"),
+                 "sort_order": max(orders, default=-1) + 1}
+        claim = {"Put": {"table": "main", "item": {**keys.unique("PRODUCTMEDIA", media_id), "owner": product_id}}}
+        return [*product.get("media", []), entry], [claim]
+
+    product = products.update_media(product_id, change)
+    entry = next(m for m in product["media"] if m["id"] == media_id)
+    return media_json(entry, product_id, origin)
+
+
+def update_media(media_id, data: dict, origin: str) -> dict:
+    """P32: sort order, alt text, type, or a new image file."""
+    product, _entry = find_media(media_id)
+    replacement = None
+    if data.get("media"):
+        content, ext = _decode(data["media"])
+        replacement = f"product_media/{product['id']}/image/{uuid.uuid4().hex}.{ext}"
+        media.store(replacement, content, media.content_type(ext))
+    if "product_id" in data and int(data["product_id"]) != int(product["id"]):
+        raise ValidationError.field("product_id", "A media file cannot move to another product.")
+
+    def change(current: dict):
+        updated = []
+        for entry in current.get("media", []):
+            if int(entry["id"]) == int(media_id):
+                entry = {**entry, **{k: data[k] for k in ("sort_order", "alt", "type") if k in data}}
+                if replacement:
+                    entry["key"] = replacement
+            updated.append(entry)
+        return updated, []
+
+    product = products.update_media(product["id"], change)
+    entry = next(m for m in product["media"] if int(m["id"]) == int(media_id))
+    return media_json(entry, product["id"], origin)
+
+
+def delete_media(media_id) -> None:
+    """P33: the media leaves the product (the file stays, as in the original)."""
+    product, _entry = find_media(media_id)
+
+    def change(current: dict):
+        remaining = [m for m in current.get("media", []) if int(m["id"]) != int(media_id)]
+        return remaining, [{"Delete": {"table": "main", "key": keys.unique("PRODUCTMEDIA", int(media_id))}}]
+
+    products.update_media(product["id"], change)

@@ -1,0 +1,411 @@
+"""Products: one aggregate item each (translations, variants with prices and attributes, media).
+
+Every write is one TransactWriteItems: the product (conditioned on its `version`), the SKU claims that
+keep SKUs unique across products, the category listing(s) it appears in, and one outbox item with
+its events (PRODUCT_*, PRODUCTVARIANT_*, PRICE_*). A concurrent change makes the transaction fail and
+the write is retried on fresh data, so nothing is half-written and no update is lost.
+PUT semantics follow contract 10.2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from chalicelib.catalog import listing
+from chalicelib.catalog.reference import (
+    BASE_ATTRIBUTES,
+    CATEGORIES,
+    PRICE_LISTS,
+    PRODUCT_TYPES,
+    catalog_snapshot,
+)
+from chalicelib.core import events
+from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
+from chalicelib.core.store import db, keys
+
+TRANSLATION_FIELDS = ("title", "meta_title", "meta_description", "short_description", "description",
+                      "description_editorjs", "slug")
+SKU_TAKEN = "product variant with this sku already exists."
+ATTEMPTS = 5
+MAX_TRANSACTION_ITEMS = 100
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+def get_product(product_id) -> dict | None:
+    try:
+        product_id = int(product_id)
+    except (TypeError, ValueError):
+        return None
+    item = db.get("main", keys.product(product_id))
+    if item is None or item.get("safe_deleted"):
+        return None
+    return item
+
+
+def get_or_404(product_id) -> dict:
+    item = get_product(product_id)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def product_ids() -> list[int]:
+    """Every live product id in id order (keys-only index: cheap even for a large catalog)."""
+    return [int(item["PK"].split("#", 1)[1])
+            for item in db.query("main", partition=("GSI2PK", keys.PRODUCTS_LIST), index="GSI2")]
+
+
+def get_many(ids: list[int]) -> list[dict]:
+    """Products by id in the given order, skipping missing or deleted ones (one BatchGetItem per 100)."""
+    found = {int(item["id"]): item for item in db.batch_get("main", [keys.product(i) for i in ids])
+             if not item.get("safe_deleted")}
+    return [found[i] for i in ids if i in found]
+
+
+def find_variant(sku: str) -> tuple[dict, dict] | None:
+    """(product, variant) of a SKU, or None."""
+    claim = db.get("main", keys.unique("SKU", sku))
+    if claim is None:
+        return None
+    product = get_product(claim["owner"])
+    if product is None:
+        return None
+    for variant in product.get("variants", []):
+        if variant["sku"] == sku:
+            return product, variant
+    return None
+
+
+# --- validation against the catalog -------------------------------------------------------------
+
+def _check_references(data: dict) -> None:
+    """Category, type, attributes and price lists must exist; 400 naming the field otherwise."""
+    snapshot = catalog_snapshot()
+    category_ids = {int(c["id"]) for c in snapshot[CATEGORIES.kind]}
+    type_ids = {int(t["id"]) for t in snapshot[PRODUCT_TYPES.kind]}
+    attribute_ids = {int(a["id"]) for a in snapshot[BASE_ATTRIBUTES.kind]}
+    errors: dict = {}
+    if data.get("category") is not None and data["category"] not in category_ids:
+        errors["category"] = [f'Invalid pk "{data["category"]}" - object does not exist.']
+    if data.get("type_id") is not None and data["type_id"] not in type_ids:
+        errors["type_id"] = [f'Invalid pk "{data["type_id"]}" - object does not exist.']
+    variants = data.get("product_variants") or []
+    price_lists = {p["code"] for p in PRICE_LISTS.list()} if variants else set()
+    variant_errors: list[dict] = []
+    seen: set[str] = set()
+    for variant in variants:
+        problems: dict = {}
+        if variant["sku"] in seen:
+            problems["sku"] = ["This SKU appears twice in the request."]
+        seen.add(variant["sku"])
+        unknown = [a for a in variant.get("attributes") or [] if a not in attribute_ids]
+        if unknown:
+            problems["attributes"] = [f'Invalid pk "{unknown[0]}" - object does not exist.']
+        price_problems = [
+            {"price_list": [f'Invalid pk "{p["price_list"]}" - object does not exist.']}
+            if p["price_list"] not in price_lists else {} for p in variant.get("price") or []]
+        if any(price_problems):
+            problems["price"] = price_problems
+        variant_errors.append(problems)
+    if any(variant_errors):
+        errors["product_variants"] = variant_errors
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- building the aggregate -----------------------------------------------------------------------
+
+def _merge_translations(current: dict, sent: dict) -> dict:
+    """Only the languages sent are created or updated (the others are kept)."""
+    merged = {lang: dict(row) for lang, row in (current or {}).items()}
+    for lang, row in (sent or {}).items():
+        target = merged.setdefault(lang, {field: "" for field in TRANSLATION_FIELDS})
+        target.update({k: v for k, v in row.items() if k in TRANSLATION_FIELDS})
+    return merged
+
+
+def _merge_prices(current: list[dict], sent: list[dict] | None, stamp: str) -> list[dict]:
+    """Upsert per price list; lists not mentioned are kept; an empty list removes every price."""
+    if sent is None:
+        return current
+    if not sent:
+        return []
+    by_list = {p["price_list"]: dict(p) for p in current}
+    for price in sent:
+        existing = by_list.get(price["price_list"])
+        if existing is None:
+            by_list[price["price_list"]] = {"id": db.next_id("productprice"), "price_list": price["price_list"],
+                                            "price": price["price"], "discount": price.get("discount"),
+                                            "create_at": stamp, "update_at": stamp}
+        elif existing["price"] != price["price"] or existing.get("discount") != price.get("discount"):
+            existing.update(price=price["price"], discount=price.get("discount"), update_at=stamp)
+    return sorted(by_list.values(), key=lambda p: p["id"])
+
+
+def _build_variants(current: list[dict], sent: list[dict] | None, stamp: str) -> list[dict]:
+    """Upsert by SKU; variants missing from `sent` are dropped (10.2: absent or empty clears them)."""
+    existing = {v["sku"]: v for v in current}
+    result = []
+    for data in sent or []:
+        variant = dict(existing.get(data["sku"]) or {"sku": data["sku"], "price": [], "attributes": [],
+                                                      "create_at": stamp})
+        for field in ("ean", "weight", "stock_quantity", "recommendation_weight"):
+            if field in data:
+                variant[field] = data[field]
+        variant.setdefault("stock_quantity", 0)
+        if "attributes" in data:
+            variant["attributes"] = list(dict.fromkeys(data["attributes"]))
+        variant["price"] = _merge_prices(variant.get("price", []), data.get("price"), stamp)
+        if variant != existing.get(data["sku"]):
+            variant["update_at"] = stamp
+        result.append(variant)
+    return result
+
+
+# --- events (contract section 6 payloads) --------------------------------------------------------
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def product_payload(product: dict, deleted: bool = False) -> dict:
+    return {
+        "_model_class": "Product",
+        "id": int(product["id"]),
+        "published": bool(product.get("published")),
+        "type": product.get("type_id"),
+        "category_id": product.get("category"),
+        "product_translations": [
+            {"id": None, "language_code": lang, **{f: (row or {}).get(f) for f in TRANSLATION_FIELDS
+                                                   if f != "description_editorjs"}}
+            for lang, row in sorted((product.get("translations") or {}).items())],
+        "product_variants": [v["sku"] for v in product.get("variants", [])],
+        "update_at": product.get("update_at"),
+        "create_at": product.get("create_at"),
+        "deleted": deleted,
+    }
+
+
+def variant_payload(variant: dict, deleted: bool = False) -> dict:
+    return {
+        "_model_class": "ProductVariant",
+        "sku": variant["sku"],
+        "ean": variant.get("ean"),
+        "weight": _number(variant.get("weight")),
+        "stock_quantity": int(variant.get("stock_quantity", 0)),
+        "recommendation_weight": _number(variant.get("recommendation_weight")),
+        "update_at": variant.get("update_at"),
+        "create_at": variant.get("create_at"),
+        "attributes": [int(a) for a in variant.get("attributes", [])],
+        "deleted": deleted,
+    }
+
+
+def price_payload(price: dict, sku: str, deleted: bool = False) -> dict:
+    return {
+        "_model_class": "ProductPrice",
+        "id": int(price["id"]),
+        "price_list_code": price["price_list"],
+        "product_variant_sku": sku,
+        "price": _number(price["price"]),
+        "update_at": price.get("update_at"),
+        "create_at": price.get("create_at"),
+        "deleted": deleted,
+    }
+
+
+def _suffix(before, after) -> str | None:
+    if before is None and after is not None:
+        return "SAVE"
+    if before is not None and after is None:
+        return "DELETE"
+    return "UPDATE" if before != after else None
+
+
+def change_events(old: dict | None, new: dict | None) -> list[tuple[str, dict]]:
+    """The events of a product change: the product, then each changed variant, then each changed price."""
+    found: list[tuple[str, dict]] = []
+    suffix = "DELETE" if new is None else ("SAVE" if old is None else "UPDATE")
+    found.append((f"PRODUCT_{suffix}", product_payload(new or old, deleted=new is None)))
+    old_variants = {v["sku"]: v for v in (old or {}).get("variants", [])}
+    new_variants = {v["sku"]: v for v in (new or {}).get("variants", [])}
+    for sku in list(dict.fromkeys([*old_variants, *new_variants])):
+        before, after = old_variants.get(sku), new_variants.get(sku)
+        kind = _suffix(before, after)
+        if kind:
+            found.append((f"PRODUCTVARIANT_{kind}", variant_payload(after or before, deleted=after is None)))
+        old_prices = {p["id"]: p for p in (before or {}).get("price", [])}
+        new_prices = {p["id"]: p for p in (after or {}).get("price", [])}
+        for price_id in list(dict.fromkeys([*old_prices, *new_prices])):
+            price_before, price_after = old_prices.get(price_id), new_prices.get(price_id)
+            kind = _suffix(price_before, price_after)
+            if kind:
+                found.append((f"PRICE_{kind}",
+                              price_payload(price_after or price_before, sku, deleted=price_after is None)))
+    return found
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+def _claim_operations(product_id: int, old: dict | None, new: dict | None) -> list[dict]:
+    old_skus = {v["sku"] for v in (old or {}).get("variants", [])}
+    new_skus = {v["sku"] for v in (new or {}).get("variants", [])}
+    operations = []
+    for sku in sorted(new_skus - old_skus):
+        operations.append({"Put": {"table": "main", "item": {**keys.unique("SKU", sku), "owner": product_id},
+                                   "condition": "attribute_not_exists(PK)"}})
+    for sku in sorted(old_skus - new_skus):
+        operations.append({"Delete": {"table": "main", "key": keys.unique("SKU", sku),
+                                      "condition": "#o = :me", "names": {"#o": "owner"},
+                                      "values": {":me": product_id}}})
+    return operations
+
+
+def _taken_skus(product_id: int, old: dict | None, new: dict) -> list[str]:
+    old_skus = {v["sku"] for v in (old or {}).get("variants", [])}
+    wanted = [v["sku"] for v in new.get("variants", []) if v["sku"] not in old_skus]
+    claims = db.batch_get("main", [keys.unique("SKU", sku) for sku in wanted]) if wanted else []
+    return sorted(c["PK"].split("#", 2)[2] for c in claims if int(c["owner"]) != product_id)
+
+
+def _raise_sku_taken(new: dict, taken: list[str]) -> None:
+    raise ValidationError({"product_variants": [
+        {"sku": [SKU_TAKEN]} if v["sku"] in taken else {} for v in new.get("variants", [])]})
+
+
+def _save(old: dict | None, new: dict | None) -> None:
+    """Write a product change with its claims, listings and events in one transaction."""
+    product_id = int((new or old)["id"])
+    operations: list[dict] = []
+    if new is not None:
+        condition = "attribute_not_exists(PK)" if old is None else "version = :v"
+        operations.append({"Put": {"table": "main", "item": new, "condition": condition,
+                                   "values": None if old is None else {":v": old["version"]}}})
+    operations += _claim_operations(product_id, old, new)
+    operations += listing.changes_for(old, new)
+    outbox = events.outbox_put_batch(change_events(old, new))
+    if outbox:
+        operations.append(outbox)
+    if len(operations) > MAX_TRANSACTION_ITEMS:
+        raise ValidationError.field("product_variants", "Too many variants added or removed at once; "
+                                                        "save the product in smaller steps.")
+    db.transact(operations)
+
+
+def _attempt(write) -> dict:
+    """Run a read-modify-write, again on fresh data when a concurrent change got there first."""
+    for _ in range(ATTEMPTS):
+        try:
+            return write()
+        except db.TransactionFailed:
+            continue
+    raise Conflict("The product changed meanwhile; try again.")
+
+
+def create_product(data: dict) -> dict:
+    _check_references(data)
+    stamp = now_iso()
+    product_id = db.next_id("product")
+    new = {
+        **keys.product(product_id),
+        "GSI2PK": keys.PRODUCTS_LIST,
+        "GSI2SK": f"{product_id:012d}",
+        "id": product_id,
+        "published": data["published"],
+        "category": data.get("category"),
+        "type_id": data.get("type_id"),
+        "translations": _merge_translations({}, data.get("translations")),
+        "variants": _build_variants([], data.get("product_variants"), stamp),
+        "media": [],
+        "version": 1,
+        "create_at": stamp,
+        "update_at": stamp,
+    }
+
+    def write() -> dict:
+        taken = _taken_skus(product_id, None, new)
+        if taken:
+            _raise_sku_taken(new, taken)
+        _save(None, new)
+        return new
+
+    return _attempt(write)
+
+
+def replace_product(product_id, data: dict) -> dict:
+    """PUT: scalar fields and the languages sent are updated; variants are upserted by SKU (10.2)."""
+    _check_references(data)
+
+    def write() -> dict:
+        old = get_or_404(product_id)
+        stamp = now_iso()
+        new = dict(old)
+        new.update(
+            published=data["published"],
+            translations=_merge_translations(old.get("translations"), data.get("translations")),
+            variants=_build_variants(old.get("variants", []), data.get("product_variants"), stamp),
+            version=int(old["version"]) + 1,
+            update_at=stamp,
+        )
+        for field in ("category", "type_id"):
+            if field in data:
+                new[field] = data[field]
+        taken = _taken_skus(int(old["id"]), old, new)
+        if taken:
+            _raise_sku_taken(new, taken)
+        _save(old, new)
+        return new
+
+    return _attempt(write)
+
+
+def delete_product(product_id) -> None:
+    """Soft delete: the product is hidden everywhere and its SKUs are free again."""
+
+    def write() -> dict:
+        old = get_or_404(product_id)
+        gone = {**old, "safe_deleted": True, "version": int(old["version"]) + 1, "update_at": now_iso()}
+        gone.pop("GSI2PK", None)
+        gone.pop("GSI2SK", None)
+        operations = [{"Put": {"table": "main", "item": gone, "condition": "version = :v",
+                               "values": {":v": old["version"]}}}]
+        operations += _claim_operations(int(old["id"]), old, None)
+        operations += listing.changes_for(old, None)
+        operations.append(events.outbox_put_batch(change_events(old, None)))
+        db.transact(operations)
+        return gone
+
+    _attempt(write)
+
+
+def update_media(product_id, change) -> dict:
+    """Apply `change(product) -> (new media list, extra operations)` to a product's media, atomically."""
+
+    def write() -> dict:
+        old = get_product(product_id)
+        if old is None:
+            raise ValidationError.field("product_id", f'Invalid pk "{product_id}" - object does not exist.')
+        media, extra = change(old)
+        new = {**old, "media": media, "version": int(old["version"]) + 1, "update_at": now_iso()}
+        db.transact([{"Put": {"table": "main", "item": new, "condition": "version = :v",
+                              "values": {":v": old["version"]}}}, *extra])
+        return new
+
+    return _attempt(write)
+
+
+def decimal_or_none(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def require_product(product_id) -> dict:
+    product = get_product(product_id)
+    if product is None:
+        raise ApiError({"error": "Product does not exist"}, 404)
+    return product
