@@ -6,6 +6,7 @@ from chalicelib.catalog import attribute_routes, category_routes, pricelist_rout
 from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
 from chalicelib.localization.routes import routes as localization_routes
+from chalicelib.notifications import handlers as notification_handlers
 from chalicelib.users import service as user_service
 from chalicelib.users.role_routes import routes as role_routes
 from chalicelib.users.routes import routes as user_routes
@@ -28,3 +29,5 @@ FEATURES = (
 )
 for feature in FEATURES:
     app.register_blueprint(feature.blueprint)
+
+notification_handlers.register(app)
