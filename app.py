@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib.catalog import attribute_routes, category_routes, pricelist_routes, product_routes, storefront_routes
 from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
+from chalicelib.docs.routes import routes as docs_routes
 from chalicelib.localization.routes import routes as localization_routes
 from chalicelib.notifications import handlers as notification_handlers
 from chalicelib.users import service as user_service
@@ -26,6 +27,7 @@ FEATURES = (
     category_routes.routes,
     product_routes.routes,
     storefront_routes.routes,
+    docs_routes,
 )
 for feature in FEATURES:
     app.register_blueprint(feature.blueprint)

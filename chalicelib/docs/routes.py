@@ -1,0 +1,81 @@
+"""`/api/openapi.json` and Swagger UI at `/api/docs/` (the original's `/swagger.json` and `/swagger/` too)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from chalice import Response
+
+from chalicelib.core.auth.access import PUBLIC
+from chalicelib.core.http import openapi
+from chalicelib.core.http.errors import NotFound
+from chalicelib.core.http.routing import Req, Routes
+
+routes = Routes(__name__, tag="docs")
+
+ASSETS = {
+    "swagger-ui-bundle.js": "application/javascript",
+    "swagger-ui-standalone-preset.js": "application/javascript",
+    "swagger-ui.css": "text/css",
+}
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ecoseller API</title>
+<link rel="stylesheet" href="{base}/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="{base}/swagger-ui-bundle.js"></script>
+<script src="{base}/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({{url: "{spec}", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"}});
+</script></body></html>
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def _asset(name: str) -> str:
+    import swagger_ui_bundle  # imported here: only the docs pages need it
+
+    return (Path(swagger_ui_bundle.swagger_ui_path) / name).read_text(encoding="utf-8")
+
+
+def _prefix(req: Req) -> str:
+    """The path prefix the API is served under (API Gateway's stage, e.g. `/api`), for links."""
+    full = (req.raw.context or {}).get("path") or req.raw.path
+    resource = req.raw.path.rstrip("/")
+    return full[: len(full.rstrip("/")) - len(resource)] if full.rstrip("/").endswith(resource) else ""
+
+
+@routes.route("/api/openapi.json", ["GET"], access=PUBLIC, summary="The OpenAPI 3.1 document of this API.")
+def openapi_document(req: Req):
+    return openapi.document(_prefix(req) or "/")
+
+
+@routes.route("/swagger.json", ["GET"], access=PUBLIC, summary="Alias of /api/openapi.json (the original's path).")
+def swagger_json(req: Req):
+    return openapi.document(_prefix(req) or "/")
+
+
+def _page(req: Req) -> Response:
+    prefix = _prefix(req)
+    html = PAGE.format(base=f"{prefix}/api/docs", spec=f"{prefix}/api/openapi.json")
+    return Response(body=html, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@routes.route("/api/docs", ["GET"], access=PUBLIC, summary="Swagger UI.")
+def docs_page(req: Req):
+    return _page(req)
+
+
+@routes.route("/swagger", ["GET"], access=PUBLIC, summary="Alias of /api/docs/ (the original's path).")
+def swagger_page(req: Req):
+    return _page(req)
+
+
+@routes.route("/api/docs/{asset}", ["GET"], access=PUBLIC, summary="Swagger UI's assets, shipped with the app.")
+def docs_asset(req: Req, asset: str):
+    if asset not in ASSETS:
+        raise NotFound()
+    return Response(body=_asset(asset), status_code=200,
+                    headers={"Content-Type": ASSETS[asset], "Cache-Control": "public, max-age=86400"})
