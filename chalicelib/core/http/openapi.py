@@ -17,7 +17,8 @@ ERRORS = {
             "content": {"application/json": {"schema": ERROR}}},
     "403": {"description": 'Lacks the right: the JSON string "User doesnt have permission"',
             "content": {"application/json": {"schema": {"oneOf": [{"type": "string"}, ERROR]}}}},
-    "404": {"description": "Not found", "content": {"application/json": {"schema": {"oneOf": [ERROR, {"type": "null"}]}}}},
+    "404": {"description": "Not found",
+            "content": {"application/json": {"schema": {"oneOf": [ERROR, {"type": "null"}]}}}},
     "500": {"description": "Unexpected failure: `{detail}` (never a page or a trace)",
             "content": {"application/json": {"schema": ERROR}}},
 }
