@@ -48,7 +48,7 @@ _SVG_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^<>\[]|\[.
 _SVG_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?svg[\s/>]")
 _SVG_SNIFF_BYTES = 64 * 1024
 
-_DATA_URI = re.compile(r"^data:(?P<type>[^;,]*)(?P<params>(?:;[^;,]*)*),(?P<data>.*)$", re.S)
+_DATA_URI = re.compile(r"^data:(?P<type>[^;,]*)(?P<params>(?:;[^;,]*)*),$", re.I)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 
@@ -99,7 +99,7 @@ def decode_base64_image(value: str, *, max_bytes: int = MAX_IMAGE_BYTES) -> tupl
     if not isinstance(value, str):
         raise ValueError("Expected an image as a base64 string or a data URI.")
     text = value.strip()
-    if text.startswith("data:"):
+    if text[:5].lower() == "data:":
         header, comma, payload = text.partition(",")
         match = _DATA_URI.match(header + comma)
         if not match or not comma:
@@ -111,16 +111,22 @@ def decode_base64_image(value: str, *, max_bytes: int = MAX_IMAGE_BYTES) -> tupl
     if not compact:
         raise ValueError("The image is empty.")
     if len(compact) * 3 // 4 > max_bytes + 3:
-        raise ValueError(f"The image is too large (at most {max_bytes // (1024 * 1024)} MiB).")
+        raise ValueError(f"The image is too large (at most {size_text(max_bytes)}).")
     data = _b64decode(compact)
     if not data:
         raise ValueError("The image is empty.")
     if len(data) > max_bytes:
-        raise ValueError(f"The image is too large (at most {max_bytes // (1024 * 1024)} MiB).")
+        raise ValueError(f"The image is too large (at most {size_text(max_bytes)}).")
     ext = detect_image_type(data)
     if ext is None:
         raise ValueError(f"Unsupported image type; upload a {ALLOWED_TYPES_TEXT} image.")
     return data, ext
+
+
+def size_text(size: int) -> str:
+    """5242880 -> "5 MiB", 1000 -> "1000 bytes"."""
+    mib = 1024 * 1024
+    return f"{size // mib} MiB" if size >= mib and size % mib == 0 else f"{size} bytes"
 
 
 def _b64decode(compact: str) -> bytes:

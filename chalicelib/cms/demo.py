@@ -1,0 +1,70 @@
+"""CMS demo data for the local shop: the HEADER and FOOTER types, a footer category with a terms page
+(Editor.js content in en and cs) and the storefront's contact page. `load_demo()` is idempotent: what
+exists (by identifier, category code, slug, frontend path) is left alone."""
+
+from __future__ import annotations
+
+from chalicelib.cms import schemas, service, store
+from chalicelib.cms.schemas import PAGE_CMS, PAGE_FRONTEND
+from chalicelib.core.settings import get_settings
+
+FOOTER_CODE = "footer-info"
+TERMS_SLUG = "terms-and-conditions"
+CONTACT_PATH = "/contact"
+
+
+def _editorjs(*blocks: tuple[str, dict]) -> dict:
+    return {"time": 1700000000000, "version": "2.28.2",
+            "blocks": [{"id": f"demo{index}", "type": kind, "data": data} for index, (kind, data) in enumerate(blocks)]}
+
+
+TERMS = {
+    "en": {"slug": TERMS_SLUG, "title": "Terms and conditions", "content": _editorjs(
+        ("header", {"text": "Terms and conditions", "level": 2}),
+        ("paragraph", {"text": "These terms apply to every order placed in this demo shop."}),
+        ("list", {"style": "unordered", "items": ["Goods are delivered within 5 working days.",
+                                                  "You may return goods within 14 days without giving a reason."]}),
+    )},
+    "cs": {"slug": "obchodni-podminky", "title": "Obchodní podmínky", "content": _editorjs(
+        ("header", {"text": "Obchodní podmínky", "level": 2}),
+        ("paragraph", {"text": "Tyto podmínky platí pro každou objednávku v tomto ukázkovém obchodě."}),
+        ("list", {"style": "unordered", "items": ["Zboží doručíme do 5 pracovních dnů.",
+                                                  "Zboží můžete bez udání důvodu vrátit do 14 dnů."]}),
+    )},
+}
+CONTACT = {"en": {"title": "Contact"}, "cs": {"title": "Kontakt"}}
+FOOTER_TITLES = {"en": {"title": "Information"}, "cs": {"title": "Informace"}}
+
+
+def _in_shop_languages(rows: dict) -> dict:
+    languages = get_settings().languages
+    return {lang: row for lang, row in rows.items() if lang in languages}
+
+
+def _type_id(identifier: str) -> int:
+    existing = store.type_id_for(identifier)
+    if existing is not None:
+        return existing
+    return service.create_type(identifier)["id"]
+
+
+def _footer_category(footer_type: int) -> int:
+    for category in store.list_categories():
+        if category.get("code") == FOOTER_CODE:
+            return int(category["id"])
+    data = schemas.CATEGORY_CREATE.validate({"published": True, "code": FOOTER_CODE, "type": [footer_type],
+                                              "translations": _in_shop_languages(FOOTER_TITLES)})
+    return service.create_category(data, "")["id"]
+
+
+def load_demo() -> None:
+    _type_id("HEADER")
+    footer = _footer_category(_type_id("FOOTER"))
+    heads = store.list_pages()
+    if not any(p["resourcetype"] == PAGE_CMS and (p.get("translations") or {}).get("en", {}).get("slug") == TERMS_SLUG
+               for p in heads):
+        service.create_page({"resourcetype": PAGE_CMS, "published": True, "categories": [footer],
+                             "translations": _in_shop_languages(TERMS)})
+    if not any(p["resourcetype"] == PAGE_FRONTEND and p.get("frontend_path") == CONTACT_PATH for p in heads):
+        service.create_page({"resourcetype": PAGE_FRONTEND, "published": True, "categories": [footer],
+                             "frontend_path": CONTACT_PATH, "translations": _in_shop_languages(CONTACT)})
