@@ -58,7 +58,9 @@ def login_failures(scope: str) -> dict:
 #   COUNTRY       a country, id = ISO code ("CZ"), with locale and default price list code
 #   CURRENCY      a currency, id = ISO code ("CZK"), with symbol and its position
 #   VATGROUP      a VAT group of a country (rate in percent, is_default), integer id
-#   PAGE          a CMS page (PageCMS or PageFrontend: `resourcetype`), integer id
+#   PAGE          a CMS page (PageCMS or PageFrontend: `resourcetype`), integer id; its Editor.js content
+#                 is a second item (SK = "CONTENT"), and slug pointers PK = "PAGESLUG#<lang>#<slug>"
+#                 find it (details in cms/store.py)
 #   PAGECATEGORY  a CMS page category (code, types, translations), integer id
 #   PAGECATTYPE   a CMS page category type (unique identifier such as HEADER), integer id
 #   ADDRESS       a saved billing or shipping address (`kind`), integer id; a user's address book
