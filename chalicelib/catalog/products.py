@@ -13,8 +13,8 @@ import datetime as dt
 from decimal import Decimal
 
 from chalicelib.catalog import listing
+from chalicelib.catalog.attributes import Taxonomy
 from chalicelib.catalog.reference import (
-    BASE_ATTRIBUTES,
     CATEGORIES,
     PRICE_LISTS,
     PRODUCT_TYPES,
@@ -89,7 +89,7 @@ def _check_references(data: dict) -> None:
     snapshot = catalog_snapshot()
     category_ids = {int(c["id"]) for c in snapshot[CATEGORIES.kind]}
     type_ids = {int(t["id"]) for t in snapshot[PRODUCT_TYPES.kind]}
-    attribute_ids = {int(a["id"]) for a in snapshot[BASE_ATTRIBUTES.kind]}
+    attribute_ids = set(Taxonomy(snapshot).values)  # values of a deleted attribute type are gone with it
     errors: dict = {}
     if data.get("category") is not None and data["category"] not in category_ids:
         errors["category"] = [f'Invalid pk "{data["category"]}" - object does not exist.']

@@ -7,6 +7,7 @@ mid-save leaves the previous snapshot intact.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -25,13 +26,38 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def _to_json(value):
+    """DynamoDB JSON as the client returns it, with binary values (B, BS) as base64 text."""
+    if isinstance(value, dict):
+        if set(value) == {"B"}:
+            return {"B": base64.b64encode(bytes(value["B"])).decode()}
+        if set(value) == {"BS"}:
+            return {"BS": [base64.b64encode(bytes(b)).decode() for b in value["BS"]]}
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _from_json(value):
+    if isinstance(value, dict):
+        if set(value) == {"B"}:
+            return {"B": base64.b64decode(value["B"])}
+        if set(value) == {"BS"}:
+            return {"BS": [base64.b64decode(b) for b in value["BS"]]}
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
 def save_tables(folder: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for logical in TABLES:
         lines = []
         paginator = db.client().get_paginator("scan")
         for page in paginator.paginate(TableName=db.table(logical)):
-            lines += [json.dumps(item, sort_keys=True) for item in page.get("Items", [])]
+            lines += [json.dumps(_to_json(item), sort_keys=True) for item in page.get("Items", [])]
         _atomic_write(folder / "dynamodb" / f"{logical}.jsonl", ("\n".join(lines) + "\n" if lines else "").encode())
         counts[logical] = len(lines)
     return counts
@@ -43,7 +69,7 @@ def restore_tables(folder: Path) -> dict[str, int]:
         path = folder / "dynamodb" / f"{logical}.jsonl"
         if not path.exists():
             continue
-        items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        items = [_from_json(json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
         name = db.table(logical)
         for start in range(0, len(items), 25):
             pending = {name: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]}

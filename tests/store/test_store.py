@@ -88,3 +88,14 @@ def test_query_pages_and_batch_get_beyond_one_call(aws):
     wanted = [{"PK": "LIST", "SK": f"{i:04d}"} for i in range(120)] + [{"PK": "LIST", "SK": "nope"}]
     found = db.batch_get("main", wanted)
     assert len(found) == 120
+
+
+def test_local_snapshot_round_trips_binary_attributes(aws, tmp_path):
+    from infra.local import snapshot
+
+    db.put("main", {"PK": "LISTING#1", "SK": "LISTING", "entries": b"\x00\xffzip", "n": 3})
+    assert snapshot.save_tables(tmp_path)["main"] >= 1
+    db.delete("main", {"PK": "LISTING#1", "SK": "LISTING"})
+    snapshot.restore_tables(tmp_path)
+    restored = db.get("main", {"PK": "LISTING#1", "SK": "LISTING"})
+    assert bytes(restored["entries"].value) == b"\x00\xffzip" and restored["n"] == 3
