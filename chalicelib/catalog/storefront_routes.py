@@ -1,5 +1,49 @@
-"""Catalog routes: storefront routes."""
+"""Storefront catalog routes: product detail (P1) and category product pages (C8-C10)."""
 
-from chalicelib.core.http.routing import Routes
+from chalicelib.catalog import storefront
+from chalicelib.core.auth.access import PUBLIC
+from chalicelib.core.http.routing import Req, Routes
+from chalicelib.core.http.validation import Choice, Integer, ListOf, Nested, Schema
+from chalicelib.core.settings import get_settings
 
-routes = Routes(__name__, tag="catalog")
+routes = Routes(__name__, tag="storefront")
+
+SELECTION = Schema("AttributeSelection", id=Integer(), selected_values_ids=ListOf(Integer(), default=list))
+FILTERS = Schema("CategoryFilters", textual=ListOf(Nested(SELECTION), default=list),
+                 numeric=ListOf(Nested(SELECTION), default=list))
+CATEGORY_QUERY = Schema(
+    "CategoryProductsQuery",
+    filters=Nested(FILTERS, required=False, allow_null=True),
+    sort_by=Choice(["price", "title", "recommended"], required=False, allow_null=True),
+    order=Choice(["asc", "desc"], required=False, allow_null=True),
+)
+
+
+@routes.route("/product/storefront/{product_id}", ["GET"], access=PUBLIC,
+              summary="Product detail with prices for ?country=&pricelist= (P1).")
+def product_detail(req: Req, product_id: str):
+    return storefront.product_detail(product_id, req.query.get("country"), req.query.get("pricelist"),
+                                     req.language, req.origin())
+
+
+def _category_page(req: Req, category_id: str, body: dict | None):
+    return storefront.category_products(category_id, req.query, body, req.language,
+                                        get_settings().default_language, req.origin(), req.base_url())
+
+
+@routes.route("/category/storefront/{category_id}/products", ["GET"], access=PUBLIC,
+              summary="Published products of a category and its published subcategories, paged (C8).")
+def category_products(req: Req, category_id: str):
+    return _category_page(req, category_id, None)
+
+
+@routes.route("/category/storefront/{category_id}/products", ["POST"], access=PUBLIC, body=CATEGORY_QUERY,
+              summary="The same, filtered (OR within an attribute type, AND across types) and sorted (C9).")
+def filter_category_products(req: Req, category_id: str):
+    return _category_page(req, category_id, req.data)
+
+
+@routes.route("/category/storefront/{category_id}/attributes", ["GET"], access=PUBLIC,
+              summary="The attribute filters of a category (C10).")
+def category_attributes(req: Req, category_id: str):
+    return storefront.category_attributes(category_id, req.language)

@@ -27,7 +27,27 @@ def load_accounts() -> None:
             store.update_user(email, {"groups": groups, "first_name": email.split("@")[0].title()})
 
 
-LOADERS: list[Callable[[], None]] = [load_accounts]
+def load_localization() -> None:
+    from chalicelib.localization import demo
+
+    demo.load_demo()
+
+
+def load_catalog() -> None:
+    from chalicelib.catalog import demo, taxonomy_demo
+
+    taxonomy_demo.load_demo()
+    demo.load_demo()
+
+
+def load_cms() -> None:
+    from chalicelib.cms import demo
+
+    demo.load_demo()
+
+
+# In dependency order: prices need currencies, products need the taxonomy and price lists.
+LOADERS: list[Callable[[], None]] = [load_accounts, load_localization, load_catalog, load_cms]
 
 
 def load_demo_data(log: Callable[[str], None] = print) -> bool:

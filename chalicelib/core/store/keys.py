@@ -55,9 +55,6 @@ def login_failures(scope: str) -> dict:
 # core/store/entities.Collection: PK = "<KIND>#<id>", SK = "<KIND>", GSI1PK = "<KIND>#LIST" (or
 # "<KIND>#DELETED" once soft-deleted), GSI1SK = the id, zero-padded when numeric, so lists come back
 # in id order. The kinds:
-#   COUNTRY       a country, id = ISO code ("CZ"), with locale and default price list code
-#   CURRENCY      a currency, id = ISO code ("CZK"), with symbol and its position
-#   VATGROUP      a VAT group of a country (rate in percent, is_default), integer id
 #   PAGE          a CMS page (PageCMS or PageFrontend: `resourcetype`), integer id; its Editor.js content
 #                 is a second item (SK = "CONTENT"), and slug pointers PK = "PAGESLUG#<lang>#<slug>"
 #                 find it (details in cms/store.py)
@@ -67,7 +64,9 @@ def login_failures(scope: str) -> dict:
 #                 entries carry GSI1PK = "ADDRESS#USER#<email>#<kind>" instead of the list key
 # Small reference collections share a partition instead (PK = partition, SK = "<KIND>#<id>"):
 #   CATALOG       CATEGORY, ATTRTYPE (attribute type), ATTRVALUE (base attribute), PRODUCTTYPE
-#   PRICING       PRICELIST, and the pointer SK "DEFAULT#PRICELIST" naming the default price list
+#   PRICING       PRICELIST, and the pointer SK "DEFAULT#PRICELIST" naming the default price list;
+#                 COUNTRY (id = ISO code), CURRENCY (id = ISO code), VATGROUP (integer id) and one pointer
+#                 SK "VATDEFAULT#<country>" per country naming its default VAT group (localization/store.py)
 
 
 def product(product_id: int) -> dict:

@@ -1,0 +1,200 @@
+"""The storefront's catalog reads (contract P1, C8-C10): product detail and category product pages.
+
+Each read costs a fixed number of DynamoDB calls, whatever the catalog size:
+* product detail: the product (GetItem), the catalog reference (one Query), pricing (one Query);
+* a category page: reference and pricing (two Queries), the listings of the category and its published
+  descendants (one BatchGetItem), then that page's products (one BatchGetItem).
+Where the original answers 500 (a variant without a price in the list, a country without VAT groups,
+an unknown sort), this answers 200 with what can be priced, or a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from chalicelib.catalog import attributes, categories, listing, pricing, products
+from chalicelib.catalog.product_views import primary_image, sorted_media
+from chalicelib.catalog.reference import CATEGORIES, PRODUCT_TYPES, catalog_snapshot
+from chalicelib.core import media, money
+from chalicelib.core.http import i18n, pagination
+from chalicelib.core.http.errors import ApiError, NotFound
+
+DETAIL_TEXTS = ("title", "meta_title", "meta_description", "short_description", "description",
+                "description_editorjs", "slug")
+LIST_TEXTS = ("title", "meta_title", "meta_description", "slug")
+PRODUCT_MISSING = {"error": "Product does not exist"}
+
+
+def _product_type(snapshot: dict, type_id) -> dict | None:
+    if type_id is None:
+        return None
+    return next((t for t in snapshot[PRODUCT_TYPES.kind] if int(t["id"]) == int(type_id)), None)
+
+
+def _price_in(variant: dict, price_list_code: str) -> dict | None:
+    return next((p for p in variant.get("price", []) if p["price_list"] == price_list_code), None)
+
+
+def _media_json(entry: dict, origin: str) -> dict:
+    return {"id": int(entry["id"]), "media": media.absolute_url(origin, entry["key"]), "type": entry["type"],
+            "alt": entry.get("alt")}
+
+
+# --- P1 -------------------------------------------------------------------------------------------
+
+def _detail_price(variant: dict, context: pricing.Pricing, rate: Decimal | None) -> dict | None:
+    """Undiscounted prices formatted, with the discount block only when there is a discount."""
+    price = _price_in(variant, context.price_list["code"])
+    if price is None or rate is None:
+        return None
+    net = Decimal(str(price["price"]))
+    gross = money.with_vat(net, rate)
+    block = {"without_vat": context.format(net), "incl_vat": context.format(gross), "vat": float(rate),
+             "discount": None}
+    discount = price.get("discount")
+    if discount is not None and Decimal(str(discount)) > 0:
+        block["discount"] = {"percentage": float(discount),
+                             "without_vat": context.format(money.discounted(net, discount)),
+                             "incl_vat": context.format(money.discounted(gross, discount))}
+    return block
+
+
+def product_detail(product_id, country: str | None, price_list: str | None, language: str, origin: str) -> dict:
+    product = products.get_product(product_id)
+    if product is None or not product.get("published"):
+        raise ApiError(PRODUCT_MISSING, 404)
+    snapshot = catalog_snapshot()
+    context = pricing.load(country, price_list)
+    rate = context.vat_rate(_product_type(snapshot, product.get("type_id")))
+    lookup = attributes.attribute_lookup(snapshot)
+    texts = i18n.flatten(product.get("translations"), language, DETAIL_TEXTS)
+    crumbs = (categories.breadcrumbs(product["category"], snapshot[CATEGORIES.kind], language)
+              if product.get("category") is not None else [])
+    return {
+        "id": int(product["id"]),
+        "breadcrumbs": crumbs,
+        **texts,
+        "product_variants": [{
+            "sku": v["sku"],
+            "ean": v.get("ean") or "",
+            "weight": None if v.get("weight") is None else money.decimal_str(v["weight"]),
+            "recommendation_weight": None if v.get("recommendation_weight") is None
+            else float(v["recommendation_weight"]),
+            "stock_quantity": int(v.get("stock_quantity", 0)),
+            "price": _detail_price(v, context, rate),
+            "attributes": [attributes.render_storefront_attribute(lookup[int(a)], language)
+                           for a in v.get("attributes", []) if int(a) in lookup],
+        } for v in product.get("variants", [])],
+        "media": [_media_json(m, origin) for m in sorted_media(product)],
+    }
+
+
+# --- ProductStorefrontList (C8/C9, search, recommendations) ---------------------------------------
+
+def list_item(product: dict, context: pricing.Pricing, snapshot: dict, language: str, origin: str) -> dict:
+    """Discounted prices as numbers, one entry per variant priced in the list (others are left out)."""
+    rate = context.vat_rate(_product_type(snapshot, product.get("type_id")))
+    variant_prices = []
+    for variant in product.get("variants", []):
+        price = _price_in(variant, context.price_list["code"])
+        if price is None or rate is None:
+            continue
+        discount = price.get("discount")
+        discount = discount if discount is not None and Decimal(str(discount)) > 0 else None
+        net = money.discounted(Decimal(str(price["price"])), discount)
+        gross = money.with_vat(net, rate)
+        variant_prices.append({
+            "without_vat": float(context.display(net)),
+            "incl_vat": float(context.display(gross)),
+            "without_vat_formatted": context.format(net),
+            "incl_vat_formatted": context.format(gross),
+            "discount": float(discount) if discount is not None else None,
+            "sku": variant["sku"],
+        })
+    image = primary_image(product)
+    return {"id": int(product["id"]), **i18n.flatten(product.get("translations"), language, LIST_TEXTS),
+            "primary_image": _media_json(image, origin) if image else None, "variant_prices": variant_prices}
+
+
+def list_items(ids: list[int], country: str | None, price_list: str | None, language: str, origin: str,
+               *, published_only: bool = True) -> list[dict]:
+    """ProductStorefrontList items for product ids, in the given order (one BatchGetItem + references)."""
+    found = [p for p in products.get_many(ids) if p.get("published") or not published_only]
+    if not found:
+        return []
+    snapshot = catalog_snapshot()
+    context = pricing.load(country, price_list)
+    return [list_item(p, context, snapshot, language, origin) for p in found]
+
+
+# --- C8 / C9 / C10 --------------------------------------------------------------------------------
+
+def _visible_category(category_id, snapshot: dict) -> list[int]:
+    items = snapshot[CATEGORIES.kind]
+    if not categories.is_visible(category_id, items):
+        raise ApiError(None, 404)  # the original's empty 404
+    return categories.descendant_ids(category_id, items, published_only=True)
+
+
+def _matches(entry: dict, selections: list[set[int]]) -> bool:
+    """OR within an attribute type, AND across types, over all of the product's variants."""
+    attributes_of_product = set(entry.get("a", []))
+    return all(attributes_of_product & selected for selected in selections)
+
+
+def _selections(filters: dict | None) -> list[set[int]]:
+    found = []
+    for group in ("textual", "numeric"):
+        for selection in (filters or {}).get(group) or []:
+            values = {int(v) for v in selection.get("selected_values_ids") or []}
+            if values:
+                found.append(values)
+    return found
+
+
+def _order(entries: dict[int, dict], sort_by: str | None, order: str | None, language: str,
+           price_list_code: str, default_language: str) -> list[int]:
+    ids = sorted(entries)
+    descending = order == "desc"
+    if sort_by == "price":
+        priced = [i for i in ids if price_list_code in entries[i].get("pr", {})]
+        unpriced = [i for i in ids if price_list_code not in entries[i].get("pr", {})]
+        priced.sort(key=lambda i: (Decimal(entries[i]["pr"][price_list_code]), i), reverse=descending)
+        return priced + unpriced  # products without a price in the list come last either way
+    if sort_by == "title":
+        def title(i: int) -> str:
+            titles = entries[i].get("ti", {})
+            return (titles.get(language) or titles.get(default_language) or "").casefold()
+        return sorted(ids, key=lambda i: (title(i), i), reverse=descending)
+    return list(reversed(ids)) if descending else ids
+
+
+def category_products(category_id, query: dict, body: dict | None, language: str, default_language: str,
+                      origin: str, base_url: str) -> dict:
+    snapshot = catalog_snapshot()
+    category_ids = _visible_category(category_id, snapshot)
+    context = pricing.load(query.get("country"), query.get("pricelist"))
+    entries = {pid: e for pid, e in listing.read_many(category_ids).items() if e.get("p")}
+    body = body or {}
+    selections = _selections(body.get("filters"))
+    if selections:
+        entries = {pid: e for pid, e in entries.items() if _matches(e, selections)}
+    ordered = _order(entries, body.get("sort_by"), body.get("order"), language, context.price_list["code"],
+                     default_language)
+    page, limit = pagination.page_and_limit(query, pagination.STOREFRONT)
+    total_pages = max(1, -(-len(ordered) // limit))
+    if page == -1:
+        page = total_pages
+    if page > total_pages:
+        raise NotFound(pagination.INVALID_PAGE)
+    page_ids = ordered[(page - 1) * limit: page * limit]
+    found = products.get_many(page_ids)
+    results = [list_item(p, context, snapshot, language, origin) for p in found if p.get("published")]
+    return pagination.envelope(results, count=len(ordered), page=page, limit=limit, base_url=base_url, query=query)
+
+
+def category_attributes(category_id, language: str) -> dict:
+    snapshot = catalog_snapshot()
+    category_ids = _visible_category(category_id, snapshot)
+    type_ids = {e["t"] for e in listing.read_many(category_ids).values() if e.get("p") and e.get("t") is not None}
+    return attributes.category_attribute_filters(snapshot, sorted(type_ids), language)

@@ -1,0 +1,163 @@
+"""Localization items in the `main` table.
+
+Countries, currencies and VAT groups are small reference data that every storefront price needs, so
+they live in the shared PRICING partition with the catalog's price lists (core/store/entities.Collection
+with `partition`): one strongly consistent Query reads all of them (catalog/pricing.py does exactly
+that, so the item shapes below are shared with it):
+
+* PK "PRICING", SK "COUNTRY#<code>":  {code, name, locale, default_price_list, create_at, update_at}
+* PK "PRICING", SK "CURRENCY#<code>": {code, symbol, symbol_position, create_at, update_at}
+* PK "PRICING", SK "VATGROUP#<zero-padded id>": {id, name, rate (Decimal, percent), country, ...}
+* PK "PRICING", SK "VATDEFAULT#<country>": {owner: the id of the country's default VAT group, country}
+
+Soft-deleted items keep their key with `safe_deleted: true`; a soft-deleted country or currency code
+can be created again (the new item replaces the deleted one).
+
+Which VAT group is its country's default is NOT a flag on the groups: it is the VATDEFAULT pointer.
+Making a group the default overwrites the pointer in the same transaction as the group's write, so two
+concurrent saves can never leave two defaults, and the previous default is "cleared" by construction.
+
+The address book is per user, not reference data: ADDRESS items (PK "ADDRESS#<id>", integer ids),
+listed per user under GSI1PK = "ADDRESS#USER#<email>#<kind>". The user's current address of a kind is
+named by a claim item `UNIQUE#ADDRESSBOOK#<kind>#<email>` (owner = address id), written in the same
+transaction as the address, so two concurrent first saves cannot create two address-book entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from chalicelib.core.store import db, keys
+from chalicelib.core.store.entities import Collection, now_iso
+
+PRICING = "PRICING"  # shared with the catalog's price lists (catalog/reference.py)
+
+COUNTRIES = Collection("COUNTRY", numeric_ids=False, id_field="code", partition=PRICING)
+CURRENCIES = Collection("CURRENCY", numeric_ids=False, id_field="code", partition=PRICING)
+VAT_GROUPS = Collection("VATGROUP", partition=PRICING)
+ADDRESSES = Collection("ADDRESS")
+
+_LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
+
+
+# --- entities keyed by a code (countries, currencies) ------------------------------------------------
+
+def create_coded(collection: Collection, code: str, fields: dict) -> dict:
+    """Insert an entity under its code, replacing a soft-deleted one; db.ConditionFailed when it is live."""
+    stamp = now_iso()
+    item = {**collection.key(code), collection.id_field: code, **fields, "create_at": stamp, "update_at": stamp}
+    db.put("main", item, condition="attribute_not_exists(PK) OR safe_deleted = :true", values={":true": True})
+    return item
+
+
+# --- VAT groups and the per-country default pointer --------------------------------------------------
+
+def default_key(country: str) -> dict:
+    return {"PK": PRICING, "SK": f"VATDEFAULT#{country}"}
+
+
+def default_owner(country: str) -> int | None:
+    """The id of the country's default VAT group (strongly consistent read), or None."""
+    pointer = db.get("main", default_key(country), consistent=True)
+    return int(pointer["owner"]) if pointer and "owner" in pointer else None
+
+
+def vat_snapshot() -> tuple[list[dict], dict[str, int]]:
+    """Every live VAT group (in id order) and {country: default group id}, in one consistent Query
+    (VATGROUP# and VATDEFAULT# items share the "VAT" prefix)."""
+    groups, owners = [], {}
+    for item in db.query("main", partition=("PK", PRICING), sort_prefix="VAT", consistent=True):
+        if VAT_GROUPS.owns(item):
+            groups.append(item)
+        elif item["SK"].startswith("VATDEFAULT#") and "owner" in item:
+            owners[item["SK"].split("#", 1)[1]] = int(item["owner"])
+    return groups, owners
+
+
+def default_owners(countries: Iterable[str]) -> dict[str, int]:
+    """{country: default group id} for the given countries, in one BatchGetItem."""
+    wanted = sorted(set(countries))
+    if not wanted:
+        return {}
+    found = db.batch_get("main", [default_key(code) for code in wanted])
+    return {p["SK"].split("#", 1)[1]: int(p["owner"]) for p in found if "owner" in p}
+
+
+def get_vat_groups(ids: Iterable[int]) -> list[dict]:
+    """The live VAT groups among the given ids, in id order (one BatchGetItem)."""
+    wanted = {int(i) for i in ids}
+    if not wanted:
+        return []
+    found = db.batch_get("main", [VAT_GROUPS.key(i) for i in wanted])
+    return sorted((g for g in found if not g.get("safe_deleted")), key=lambda g: int(g["id"]))
+
+
+def new_vat_group_item(group_id: int, fields: dict) -> dict:
+    stamp = now_iso()
+    return {**VAT_GROUPS.key(group_id), "id": group_id, **fields, "create_at": stamp, "update_at": stamp}
+
+
+def put_new_op(item: dict) -> dict:
+    return {"Put": {"table": "main", "item": item, "condition": "attribute_not_exists(PK)"}}
+
+
+def update_live_op(key: dict, fields: dict) -> dict:
+    """Set fields (and update_at) on a live (not soft-deleted) item."""
+    return db.update_operation("main", key, set_fields={**fields, "update_at": now_iso()}, condition=_LIVE,
+                               values={":false": False})
+
+
+def soft_delete_op(collection: Collection, entity_id) -> dict:
+    moved = {} if collection.partition else {"GSI1PK": f"{collection.kind}#DELETED"}
+    return update_live_op(collection.key(entity_id), {"safe_deleted": True, **moved})
+
+
+def set_default_op(country: str, group_id: int) -> dict:
+    return {"Put": {"table": "main", "item": {**default_key(country), "owner": group_id, "country": country}}}
+
+
+def clear_default_op(country: str, group_id: int) -> dict:
+    """Remove the country's default pointer, only while it still names this group."""
+    return {"Delete": {"table": "main", "key": default_key(country), "condition": "#o = :owner",
+                       "names": {"#o": "owner"}, "values": {":owner": group_id}}}
+
+
+def not_default_check(country: str, group_id: int) -> dict:
+    """Fail the transaction if the group became the country's default meanwhile."""
+    return {"ConditionCheck": {"table": "main", "key": default_key(country),
+                               "condition": "attribute_not_exists(#o) OR #o <> :owner",
+                               "names": {"#o": "owner"}, "values": {":owner": group_id}}}
+
+
+# --- address book ------------------------------------------------------------------------------------
+
+def address_list_key(email: str, kind: str) -> str:
+    return f"ADDRESS#USER#{email}#{kind}"
+
+
+def address_claim_key(email: str, kind: str) -> dict:
+    return keys.unique(f"ADDRESSBOOK#{kind}", email)
+
+
+def current_address_id(email: str, kind: str) -> int | None:
+    claim = db.get("main", address_claim_key(email, kind), consistent=True)
+    return int(claim["owner"]) if claim and "owner" in claim else None
+
+
+def create_address(email: str, kind: str, fields: dict) -> dict:
+    """Create the user's address of a kind; db.ConditionFailed when one was created meanwhile."""
+    address_id = db.next_id(ADDRESSES.kind.lower())
+    claim = {"Put": {"table": "main", "condition": "attribute_not_exists(PK)",
+                     "item": {**address_claim_key(email, kind), "owner": address_id}}}
+    return ADDRESSES.create({"kind": kind, "user": email, **fields}, address_id,
+                            list_key=address_list_key(email, kind), extra_operations=[claim])
+
+
+def delete_address(email: str, kind: str, address_id: int) -> None:
+    """Soft-delete the address and release the claim in one transaction (db.TransactionFailed if either
+    changed meanwhile)."""
+    db.transact([
+        soft_delete_op(ADDRESSES, address_id),
+        {"Delete": {"table": "main", "key": address_claim_key(email, kind), "condition": "#o = :owner",
+                    "names": {"#o": "owner"}, "values": {":owner": address_id}}},
+    ])
