@@ -11,33 +11,26 @@ from chalicelib.core.http.validation import (
     Boolean,
     Choice,
     DecimalField,
-    Field,
+    EditorJs,
     FieldError,
     Integer,
     ListOf,
-    MapOf,
     Nested,
     Schema,
     String,
+    Translations,
 )
 
 SKU_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
 SKU_MESSAGE = "SKU can only contain letters and numbers"
 
 
-class AnyJson(Field):
-    """Editor.js documents: any JSON value (an object, or a string holding one).
+class StoredEditorJs(EditorJs):
+    """An Editor.js document kept inside the product item: its numbers become Decimal, since
+    DynamoDB stores no floats (responses write them back as numbers)."""
 
-    Numbers become Decimal: DynamoDB stores no floats, and the response writes them back as numbers.
-    """
-
-    def convert(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return value
-        return json.loads(json.dumps(value), parse_float=Decimal)
-
-    def json_schema(self) -> dict:
-        return {}
+    def convert(self, value: Any) -> dict:
+        return json.loads(json.dumps(super().convert(value)), parse_float=Decimal)
 
 
 class Sku(String):
@@ -66,7 +59,7 @@ TRANSLATION = Schema(
     meta_description=_text(),
     short_description=_text(),
     description=_text(),
-    description_editorjs=AnyJson(required=False, allow_null=True),
+    description_editorjs=StoredEditorJs(required=False, allow_null=True),
     slug=_text(200),
 )
 
@@ -93,7 +86,7 @@ VARIANT = Schema(
 PRODUCT = Schema(
     "Product",
     published=Boolean(default=True),
-    translations=MapOf(Nested(TRANSLATION), default=dict),
+    translations=Translations(TRANSLATION, default=dict),
     category=Integer(required=False, allow_null=True),
     type_id=Integer(required=False, allow_null=True),
     product_variants=ListOf(Nested(VARIANT), required=False, allow_null=True),

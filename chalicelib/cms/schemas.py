@@ -6,22 +6,21 @@ as it is, as DRF's non-partial update does for optional fields.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from chalicelib.core import media
 from chalicelib.core.http.validation import (
-    NOT_NULL,
     Boolean,
+    EditorJs,
     Field,
     FieldError,
     Integer,
     ListOf,
-    Nested,
     Schema,
+    Slug,
     String,
+    Translations,
 )
-from chalicelib.core.settings import get_settings
 
 PAGE_CMS = "PageCMS"
 PAGE_FRONTEND = "PageFrontend"
@@ -30,65 +29,9 @@ RESOURCETYPES = (PAGE_CMS, PAGE_FRONTEND)
 KEEP = object()  # an image field that leaves the stored image as it is
 
 
-class Translations(Field):
-    """`{lang: {field: value}}` for the shop's languages only; each row is validated by `row`.
-
-    Every field of a row is optional: on write only the languages and fields sent change.
-    """
-
-    def __init__(self, row: Schema, **kw):
-        super().__init__(**kw)
-        self.row = row
-
-    def convert(self, value: Any) -> dict:
-        if not isinstance(value, dict):
-            raise FieldError([f'Expected a dictionary of languages but got type "{type(value).__name__}".'])
-        languages = get_settings().languages
-        out, errors = {}, {}
-        for language, row in value.items():
-            if language not in languages:
-                errors[language] = [f'"{language}" is not a language of this shop; use one of: '
-                                    f'{", ".join(languages)}.']
-                continue
-            if row is None:
-                errors[language] = [NOT_NULL]
-                continue
-            try:
-                out[language] = Nested(self.row).convert(row)
-            except FieldError as error:
-                errors[language] = error.detail
-        if errors:
-            raise FieldError(errors)
-        return out
-
-    def json_schema(self) -> dict:
-        return {"type": "object", "description": "translations keyed by language code (see GET country/languages/)",
-                "additionalProperties": self.row.json_schema()}
 
 
-_SLUG = re.compile(r"^[-\w]+$", re.UNICODE)
 
-
-class Slug(String):
-    """A URL path segment: letters (any script), digits, `_` and `-`; blank is allowed (not set yet)."""
-
-    def convert(self, value: Any) -> str:
-        text = super().convert(value)
-        if text and not _SLUG.match(text):
-            raise FieldError(['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'])
-        return text
-
-
-class EditorJs(Field):
-    """Editor.js output (`{"time", "blocks", "version"}`): any JSON object, or null."""
-
-    def convert(self, value: Any) -> dict:
-        if not isinstance(value, dict):
-            raise FieldError(["Expected an Editor.js JSON object."])
-        return value
-
-    def json_schema(self) -> dict:
-        return {"type": ["object", "null"], "description": "Editor.js output data"}
 
 
 class Identifier(String):

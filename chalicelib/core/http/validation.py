@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from chalicelib.core.http.errors import ValidationError
+from chalicelib.core.settings import get_settings
 
 MISSING = object()
 
@@ -311,3 +312,71 @@ class Schema:
             "properties": {name: field.json_schema() for name, field in self.fields.items()},
             "required": [name for name, field in self.fields.items() if field.required],
         }
+
+
+class Translations(Field):
+    """`{lang: {field: value}}` for the shop's languages only; each row is validated by `row`.
+
+    Unknown languages are a 400 naming the language (`{"translations": {"de": [...]}}`). On write only
+    the languages (and fields) sent change; merging with what is stored is the caller's.
+    """
+
+    def __init__(self, row: Schema, *, allow_empty: bool = True, **kw):
+        super().__init__(**kw)
+        self.row = row
+        self.allow_empty = allow_empty
+
+    def convert(self, value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise FieldError([f'Expected a dictionary of languages but got type "{type(value).__name__}".'])
+        if not value and not self.allow_empty:
+            raise FieldError(["Give the texts of at least one language."])
+        languages = get_settings().languages
+        out, errors = {}, {}
+        for language, row in value.items():
+            if language not in languages:
+                errors[language] = [f'"{language}" is not a language of this shop; use one of: '
+                                    f'{", ".join(languages)}.']
+                continue
+            if row is None:
+                errors[language] = [NOT_NULL]
+                continue
+            try:
+                out[language] = Nested(self.row).convert(row)
+            except FieldError as error:
+                errors[language] = error.detail
+        if errors:
+            raise FieldError(errors)
+        return out
+
+    def json_schema(self) -> dict:
+        return {"type": "object", "description": "texts keyed by language code (see GET country/languages/)",
+                "additionalProperties": self.row.json_schema()}
+
+
+_SLUG = re.compile(r"^[-\w]+$", re.UNICODE)
+
+
+class Slug(String):
+    """A URL path segment: letters (any script), digits, `_` and `-` (blank only where allowed)."""
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if text and not _SLUG.match(text):
+            raise FieldError(['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'])
+        return text
+
+    def json_schema(self) -> dict:
+        return {**super().json_schema(), "pattern": r"^[-\w]+$"}
+
+
+class EditorJs(Field):
+    """Editor.js output (`{"time", "blocks", "version"}`): any JSON object, or null."""
+
+    def convert(self, value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise FieldError(["Expected an Editor.js JSON object."])
+        return value
+
+    def json_schema(self) -> dict:
+        return {"type": ["object", "null"], "description": "Editor.js output data"}
