@@ -55,10 +55,20 @@ def delete_product(req: Req, product_id: str):
     return empty(204)
 
 
-@routes.route("/product/dashboard/media", ["POST"], access=permission("productmedia_add_permission"),
-              body=product_schemas.MEDIA_CREATE, summary="Add an image (base64 or data URI) to a product (P30).")
+MEDIA_ADD = permission("productmedia_add_permission")
+
+
+@routes.route("/product/dashboard/media", ["POST"], access=MEDIA_ADD, body=product_schemas.MEDIA_CREATE,
+              content_types=["application/json", "multipart/form-data", "application/x-www-form-urlencoded"],
+              summary="Add an image to a product: base64/data URI, a multipart file, or an upload_key (P30).")
 def add_media(req: Req):
     return json_response(product_views.add_media(req.data, req.origin()), 201)
+
+
+@routes.route("/product/dashboard/media/upload", ["POST"], access=MEDIA_ADD, body=product_schemas.UPLOAD_REQUEST,
+              summary="A presigned upload for an image too large for an API request; register it with P30.")
+def media_upload_slot(req: Req):
+    return json_response(product_views.upload_slot(req.data["product_id"]), 201)
 
 
 @routes.route("/product/dashboard/media/{media_id}", ["GET"], access=STAFF, summary="One product media (P31).")

@@ -94,7 +94,10 @@ PRODUCT = Schema(
 
 MEDIA_CREATE = Schema(
     "ProductMediaCreate",
-    media=String(trim=False),
+    # The image itself (base64 or a data URI; a file part in a multipart form), or the key of a file
+    # uploaded to the presigned URL of `product/dashboard/media/upload/`: one of the two.
+    media=String(trim=False, required=False),
+    upload_key=String(max_length=300, required=False),
     product_id=Integer(),
     type=Choice(["IMAGE", "VIDEO"], default="IMAGE"),
     alt=String(max_length=255, allow_blank=True, required=False, allow_null=True),
@@ -108,4 +111,9 @@ MEDIA_UPDATE = Schema(
     alt=String(max_length=255, allow_blank=True, required=False, allow_null=True),
     type=Choice(["IMAGE", "VIDEO"], required=False),
     media=String(trim=False, required=False, allow_null=True),
+)
+
+UPLOAD_REQUEST = Schema(
+    "ProductMediaUploadRequest",
+    product_id=Integer(),
 )

@@ -135,14 +135,55 @@ def _decode(value: str) -> tuple[bytes, str]:
         raise ValidationError.field("media", str(error)) from None
 
 
-def add_media(data: dict, origin: str) -> dict:
-    """P30: store the image, then add it to the product with the next sort order."""
-    content, ext = _decode(data["media"])
-    product_id = data["product_id"]
+UPLOAD_PREFIX = "uploads/product_media"
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # through the presigned upload; API Gateway stops a body at 10 MB
+UPLOAD_SECONDS = 900
+
+
+def _require_product(product_id) -> None:
     if products.get_product(product_id) is None:
         raise ValidationError.field("product_id", f'Invalid pk "{product_id}" - object does not exist.')
+
+
+def upload_slot(product_id: int) -> dict:
+    """A presigned S3 POST for one large image: the browser uploads straight to the bucket, then
+    registers the file with P30 (`upload_key`). The bucket enforces the size limit and the key."""
+    _require_product(product_id)
+    key = f"{UPLOAD_PREFIX}/{product_id}/{uuid.uuid4().hex}"
+    post = media.presigned_post(key, UPLOAD_MAX_BYTES, UPLOAD_SECONDS)
+    return {"upload_key": key, "url": post["url"], "fields": post["fields"], "expires_in": UPLOAD_SECONDS,
+            "max_bytes": UPLOAD_MAX_BYTES}
+
+
+def _from_upload(upload_key: str, product_id: int) -> tuple[str, str]:
+    """Check an uploaded file (its own product's area, an image by its bytes) and move it in place."""
+    if not upload_key.startswith(f"{UPLOAD_PREFIX}/{product_id}/") or ".." in upload_key:
+        raise ValidationError.field("upload_key", "This upload does not belong to this product.")
+    head = media.read_head(upload_key, 64 * 1024)
+    if head is None:
+        raise ValidationError.field("upload_key", "Nothing was uploaded under this key (or it expired).")
+    ext = media.detect_image_type(head)
+    if ext is None:
+        media.delete(upload_key)
+        raise ValidationError.field("upload_key", f"Unsupported image type; upload a {media.ALLOWED_TYPES_TEXT} image.")
     key = f"product_media/{product_id}/image/{uuid.uuid4().hex}.{ext}"
-    media.store(key, content, media.content_type(ext))
+    media.move(upload_key, key, media.content_type(ext))
+    return key, ext
+
+
+def add_media(data: dict, origin: str) -> dict:
+    """P30: store the image (sent inline, or uploaded before), then add it with the next sort order."""
+    product_id = data["product_id"]
+    if data.get("media"):
+        content, ext = _decode(data["media"])
+        _require_product(product_id)
+        key = f"product_media/{product_id}/image/{uuid.uuid4().hex}.{ext}"
+        media.store(key, content, media.content_type(ext))
+    elif data.get("upload_key"):
+        _require_product(product_id)
+        key, ext = _from_upload(data["upload_key"], product_id)
+    else:
+        raise ValidationError.field("media", "Send the image (base64 or a data URI) or an upload_key.")
     media_id = db.next_id("productmedia")
 
     def change(product: dict):

@@ -19,6 +19,7 @@ import socket
 import time
 
 from chalicelib.core import media
+from chalicelib.core.http import multipart
 from chalicelib.core.http.errors import ApiError, BadRequest
 from chalicelib.core.settings import env_bool
 
@@ -61,32 +62,16 @@ def save_image(data: bytes) -> str:
 
 # --- multipart (E1, and E2's form) ---------------------------------------------------------------
 
-def is_multipart(content_type: str) -> bool:
-    return content_type.split(";")[0].strip().lower() == "multipart/form-data"
-
-
 def parse_multipart(body: bytes, content_type: str) -> dict:
-    """The parts of a multipart/form-data body by field name (first one wins), as email messages:
-    `part.get_payload(decode=True)` is the field's bytes, `part.get_filename()` its file name."""
-    from email import policy
-    from email.parser import BytesParser
-
-    header = content_type.replace("\r", " ").replace("\n", " ")
-    message = BytesParser(policy=policy.HTTP).parsebytes(
-        f"Content-Type: {header}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", errors="replace") + body)
-    if not message.is_multipart():
-        raise BadRequest("Malformed multipart/form-data body.")
-    fields: dict = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if isinstance(name, str) and name not in fields:
-            fields[name] = part
-    return fields
+    try:
+        return multipart.parse_multipart(body, content_type)
+    except ValueError as error:
+        raise BadRequest(str(error)) from None
 
 
 def upload_file(body: bytes, content_type: str) -> str:
     """E1: the multipart field `file`."""
-    if not is_multipart(content_type):
+    if not multipart.is_multipart(content_type):
         raise BadRequest('Send the image as multipart/form-data in the field "file".')
     if len(body) > MAX_BYTES + MULTIPART_OVERHEAD:
         raise TooLarge()
@@ -102,7 +87,7 @@ def upload_file(body: bytes, content_type: str) -> str:
 def url_from_request(body: bytes, content_type: str, parsed) -> str:
     """E2's `url`, from a multipart form (what the dashboard sends), a urlencoded form or JSON
     (`parsed()` answers the body parsed as JSON or urlencoded form)."""
-    if is_multipart(content_type):
+    if multipart.is_multipart(content_type):
         part = parse_multipart(body, content_type).get("url")
         value = part.get_payload(decode=True).decode("utf-8", errors="replace") if part is not None else None
     else:

@@ -215,3 +215,28 @@ def location(key: str) -> str | None:
     if base:
         return f"{base}/{key}"
     return presigned_url(key)
+
+
+def presigned_post(key: str, max_bytes: int, seconds: int) -> dict:
+    """A presigned S3 POST for exactly `key`, at most `max_bytes` (`{url, fields}`)."""
+    return _s3().generate_presigned_post(Bucket=_bucket(), Key=key, ExpiresIn=seconds,
+                                         Conditions=[["content-length-range", 1, max_bytes]])
+
+
+def read_head(key: str, size: int) -> bytes | None:
+    """The first `size` bytes of an object (to recognise its type), or None when it does not exist."""
+    try:
+        return _s3().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{size - 1}")["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound", "403", "AccessDenied"):
+            return None
+        raise
+
+
+def move(source: str, target: str, content_type: str) -> None:
+    """Copy an object to its final key with the right content type, then drop the original."""
+    extra = {"ContentDisposition": "attachment"} if content_type == CONTENT_TYPES["svg"] else {}
+    _s3().copy_object(Bucket=_bucket(), Key=target, CopySource={"Bucket": _bucket(), "Key": source},
+                      MetadataDirective="REPLACE", ContentType=content_type,
+                      CacheControl="public, max-age=31536000, immutable", **extra)
+    delete(source)

@@ -185,3 +185,46 @@ def test_p30_to_p33_media(client, shop):
     orphan = call(client, "POST", "/product/dashboard/media/", {"media": PNG, "product_id": 77},
                   headers=shop["headers"])
     assert orphan.status_code == 400 and "product_id" in body(orphan)
+
+
+def test_p30_multipart_upload(client, shop):
+    import base64
+
+    create(client, shop)
+    boundary = "xyzBOUNDARY"
+    png = base64.b64decode(PNG)
+    body_bytes = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"product_id\"\r\n\r\n1\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nfront\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"cover.png\"\r\n"
+        f"Content-Type: image/png\r\n\r\n").encode() + png + f"\r\n--{boundary}--\r\n".encode()
+    form = {**shop["headers"], "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    response = client.http.post("/product/dashboard/media/", body=body_bytes, headers=form)
+    assert response.status_code == 201, response.body
+    assert body(response)["alt"] == "front" and body(response)["media"].endswith(".png")
+
+
+def test_large_images_go_through_a_presigned_upload(client, shop):
+    import base64
+
+    import requests
+
+    create(client, shop)
+    slot = call(client, "POST", "/product/dashboard/media/upload/", {"product_id": 1}, headers=shop["headers"])
+    assert slot.status_code == 201
+    data = body(slot)
+    assert data["max_bytes"] == 50 * 1024 * 1024 and data["upload_key"].startswith("uploads/product_media/1/")
+    uploaded = requests.post(data["url"], data=data["fields"], files={"file": ("big.png", base64.b64decode(PNG))},
+                             timeout=10)
+    assert uploaded.status_code in (200, 204), uploaded.text
+    registered = call(client, "POST", "/product/dashboard/media/", {"upload_key": data["upload_key"], "product_id": 1},
+                      headers=shop["headers"])
+    assert registered.status_code == 201 and body(registered)["media"].endswith(".png")
+    again = call(client, "POST", "/product/dashboard/media/", {"upload_key": data["upload_key"], "product_id": 1},
+                 headers=shop["headers"])
+    assert again.status_code == 400 and "upload_key" in body(again)  # moved into place, the upload is gone
+    foreign = call(client, "POST", "/product/dashboard/media/", {"upload_key": "product_media/2/x", "product_id": 1},
+                   headers=shop["headers"])
+    assert foreign.status_code == 400 and "upload_key" in body(foreign)
+    neither = call(client, "POST", "/product/dashboard/media/", {"product_id": 1}, headers=shop["headers"])
+    assert neither.status_code == 400 and "media" in body(neither)

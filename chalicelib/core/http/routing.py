@@ -27,7 +27,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.auth import tokens
 from chalicelib.core.auth.access import Access, Principal, check
-from chalicelib.core.http import i18n
+from chalicelib.core.http import i18n, multipart
 from chalicelib.core.http.errors import ApiError, NotAuthenticated, invalid_token_error
 from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.http.validation import Schema
@@ -152,6 +152,11 @@ def parse_body(raw_request) -> Any:
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     if content_type.startswith("application/x-www-form-urlencoded"):
         return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    if multipart.is_multipart(content_type):
+        try:
+            return multipart.form_fields(body if isinstance(body, bytes) else body.encode(), content_type)
+        except ValueError as error:
+            raise ApiError({"detail": f"Multipart form parse error - {error}"}, 400) from None
     try:
         return json.loads(text)
     except ValueError as error:
