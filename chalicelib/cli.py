@@ -2,6 +2,8 @@
 
     migrate                      create/update tables and apply data migrations (idempotent)
     createsuperuser              create an admin user (flags for scripts, prompts otherwise)
+    import-ecoseller DUMP.sql    load an original ecoseller PostgreSQL dump (catalog, localization,
+                                 price lists, users with their password hashes, CMS); idempotent
 
 `--stage NAME` loads that stage's environment variables from `.chalice/config.json` first (values
 already in the environment win), so `--stage prod` with AWS credentials works on the real tables.
@@ -73,6 +75,20 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_ecoseller(args: argparse.Namespace) -> int:
+    from chalicelib.importer import DumpError, ImportConflict, run
+
+    try:
+        run(args.dump, emit_events=args.emit_events, skip_conflicts=args.skip_conflicts)
+    except ImportConflict as error:  # nothing was written
+        print(error, file=sys.stderr)
+        return 1
+    except (OSError, DumpError) as error:  # DumpError names the line
+        print(f"import-ecoseller: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     superuser.add_argument("--password")
     superuser.add_argument("--noinput", "--no-input", action="store_true", help="never prompt")
     superuser.set_defaults(func=cmd_createsuperuser)
+    importer = commands.add_parser("import-ecoseller", help="load an original ecoseller PostgreSQL dump")
+    importer.add_argument("dump", help="path of the .sql dump (INSERT or COPY statements)")
+    importer.add_argument("--emit-events", action="store_true",
+                          help="record PRODUCT_SAVE etc. events for what is imported (off: it is a migration)")
+    importer.add_argument("--skip-conflicts", action="store_true",
+                          help="leave items whose ids are already taken by other data instead of stopping")
+    importer.set_defaults(func=cmd_import_ecoseller)
     return parser
 
 

@@ -33,7 +33,7 @@ def entry_for(product: dict) -> dict:
                 prices[code] = amount
     return {
         "p": bool(product.get("published")),
-        "t": product.get("type_id"),
+        "t": None if product.get("type_id") is None else int(product["type_id"]),
         "ti": {lang: (row or {}).get("title") or "" for lang, row in (product.get("translations") or {}).items()},
         "a": sorted(attributes),
         "pr": {code: str(amount) for code, amount in prices.items()},

@@ -35,3 +35,15 @@ def test_createsuperuser_prompts(aws, monkeypatch):
     monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
     assert cli.main(["createsuperuser"]) == 0
     assert store.get_user("prompted@example.com")["is_admin"]
+
+
+def test_import_ecoseller_command(aws, tmp_path, capsys):
+    dump = tmp_path / "dump.sql"
+    dump.write_text('INSERT INTO "public"."country_currency" ("code", "symbol", "symbol_position", "create_at", '
+                    '"update_at", "safe_deleted") VALUES\n(\'CZK\', \'Kč\', \'AFTER\', \'2023-01-01 00:00:00+00\', '
+                    '\'2023-01-01 00:00:00+00\', \'f\');\n')
+    assert cli.main(["import-ecoseller", str(dump)]) == 0
+    from chalicelib.localization import service
+
+    assert service.get_currency("CZK")["symbol"] == "Kč"
+    assert cli.main(["import-ecoseller", str(tmp_path / "missing.sql")]) == 2
