@@ -57,7 +57,8 @@ def build_shop(count: int) -> tuple[int, int]:
     localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK"})
     localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
     pricelists.create_price_list({"code": "CZK", "currency": "CZK", "is_default": True, "rounding": False})
-    root = CATEGORIES.create({"parent": None, "published": True, "translations": {"en": {"title": "All", "slug": "all"}}})
+    root = CATEGORIES.create({"parent": None, "published": True,
+                              "translations": {"en": {"title": "All", "slug": "all"}}})
     leaves = [CATEGORIES.create({"parent": root["id"], "published": True,
                                  "translations": {"en": {"title": f"Leaf {i}", "slug": f"leaf-{i}"}}})["id"]
               for i in range(LEAVES)]
@@ -141,7 +142,7 @@ def run(count: int, requests: int) -> dict[str, float]:
         events = db.client().meta.events
         events.register("before-call.dynamodb", timer.before)
         events.register("after-call.dynamodb", timer.after)
-        with Client(app) as client:
+        with Client(app, stage_name="bench") as client:
             detail = measure(client, timer, f"/product/storefront/{product}?country=CZ&pricelist=CZK", requests)
             page = measure(client, timer, f"/category/storefront/{category}/products/?country=CZ&pricelist=CZK",
                            requests)

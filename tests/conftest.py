@@ -56,7 +56,8 @@ def client(aws):
 
     from app import app
 
-    with Client(app) as test_client:
+    # A stage that .chalice/config.json does not define: only its shared values reach the environment.
+    with Client(app, stage_name="test") as test_client:
         yield test_client
 
 

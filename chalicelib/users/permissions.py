@@ -27,6 +27,7 @@ MODELS: dict[str, str] = {
     "vatgroup": "VAT group",
     "paymentmethod": "payment method",
     "shippingmethod": "shipping method",
+    "notification": "notification",
 }
 TYPES = ("add", "change")
 

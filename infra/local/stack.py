@@ -119,6 +119,7 @@ class LocalStack:
         reload_settings()
         db.reset_clients()
         ensure_tables(log=lambda line: None)
+        self.prepare_notifications()
         db.aws_client("s3").create_bucket(
             Bucket=get_settings().media_bucket,
             CreateBucketConfiguration={"LocationConstraint": os.environ["AWS_DEFAULT_REGION"]})
@@ -130,6 +131,15 @@ class LocalStack:
         if self.demo:
             demo.load_demo_data(log=log)
 
+    def prepare_notifications(self) -> None:
+        """The notification queues, and a verified sender in the emulated SES (it refuses others)."""
+        from chalicelib.core.queues import ensure_queues
+        from chalicelib.core.store import db
+
+        ensure_queues(log=lambda line: None)
+        os.environ.setdefault("EMAIL_FROM", "shop@example.com")
+        db.aws_client("ses").verify_email_identity(EmailAddress=os.environ["EMAIL_FROM"])
+
     def ensure_superuser(self) -> tuple[str, str]:
         from chalicelib.users.service import ensure_superuser
 
@@ -140,9 +150,10 @@ class LocalStack:
         return email, password
 
     def start_events(self, app) -> None:
+        from chalicelib.notifications.handlers import stream_tables
         from infra.local.events import EventDriver
 
-        self.driver = EventDriver(app, log=lambda line: log(f"events: {line}"))
+        self.driver = EventDriver(app, log=lambda line: log(f"events: {line}"), stream_tables=stream_tables())
         self.driver.start()
 
     def start_snapshots(self) -> None:
