@@ -102,6 +102,21 @@ def test_local_stack_serves_logs_in_and_keeps_data_across_restart(tmp_path):
         status, demo = stack.request("POST", "/user/login", {"email": "customer@example.com",
                                                              "password": "customer"})
         assert status == 200
+        # The demo catalog is served to the storefront, and the dashboard can add to it.
+        status, tree = stack.request("GET", "/category/storefront/")
+        assert status == 200 and tree and tree[0]["children"]
+        status, detail = stack.request("GET", "/product/storefront/1?country=CZ&pricelist=CZK")
+        assert status == 200 and detail["product_variants"][0]["price"]["incl_vat"].endswith("Kč")
+        admin = stack.request("POST", "/user/login", {"email": "boss@example.com", "password": "boss-password",
+                                                      "dashboard_login": True})[1]["access"]
+        status, created = stack.request("POST", "/product/dashboard/detail/", {
+            "published": True, "category": tree[0]["children"][0]["id"],
+            "translations": {"en": {"title": "E2E film", "slug": "e2e-film"}},
+            "product_variants": [{"sku": "E2E-1", "stock_quantity": 3,
+                                  "price": [{"price_list": "CZK", "price": "100"}]}]}, token=admin)
+        assert status == 201
+        status, detail = stack.request("GET", f"/product/storefront/{created['id']}?country=CZ")
+        assert status == 200 and detail["product_variants"][0]["price"]["incl_vat"] == "121 Kč"
         urls = stack.service_urls()
         assert len(urls) >= 2  # moto and osmem
     finally:
