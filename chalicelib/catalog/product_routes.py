@@ -1,6 +1,5 @@
 """`product/dashboard/...` product, variant and media routes (contract P7-P14, P30-P33)."""
 
-from chalice import Response
 
 from chalicelib.catalog import product_schemas, product_views, products
 from chalicelib.core import media
@@ -93,8 +92,6 @@ def delete_media(req: Req, media_id: str):
 @routes.route("/media/product_media/{product_id}/image/{name}", ["GET"], access=PUBLIC,
               summary="A product image (redirect to the media store).")
 def product_image(req: Req, product_id: str, name: str):
-    key = f"product_media/{product_id}/image/{name}"
-    location = media.location(key) if product_id.isdigit() and media.is_safe_name(name) else None
-    if location is None:
+    if not product_id.isdigit():
         raise NotFound()
-    return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "private, max-age=60"})
+    return media.redirect(f"product_media/{product_id}/image/{name}")

@@ -6,13 +6,11 @@ Access: dashboard reads are STAFF; creating pages, page categories and types nee
 descriptions). Storefront reads (M8, M12) and media redirects are public. Admins pass every check.
 """
 
-from chalice import Response
 
 from chalicelib.cms import editorjs, schemas, service
 from chalicelib.cms.schemas import PAGE_CMS, PAGE_FRONTEND
 from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, any_permission, permission
-from chalicelib.core.http.errors import NotFound
 from chalicelib.core.http.routing import JSON_TYPES, Req, Routes, empty, json_response
 
 routes = Routes(__name__, tag="cms")
@@ -182,18 +180,11 @@ def editorjs_upload_url(req: Req):
 
 # --- media (S3 behind a redirect; Chalice has no greedy paths, hence one route per depth) --------
 
-def _redirect(area: str, name: str) -> Response:
-    location = media.location(f"{area}/{name}") if media.is_safe_name(name) else None
-    if location is None:
-        raise NotFound()
-    return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "private, max-age=60"})
-
-
 @routes.route("/media/editorjs/{name}", ["GET"], access=PUBLIC, summary="An Editor.js image (redirect).")
 def media_editorjs(req: Req, name: str):
-    return _redirect("editorjs", name)
+    return media.redirect(f"editorjs/{name}")
 
 
 @routes.route("/media/cms/category/{name}", ["GET"], access=PUBLIC, summary="A page category image (redirect).")
 def media_cms_category(req: Req, name: str):
-    return _redirect("cms/category", name)
+    return media.redirect(f"cms/category/{name}")

@@ -240,3 +240,19 @@ def move(source: str, target: str, content_type: str) -> None:
                       MetadataDirective="REPLACE", ContentType=content_type,
                       CacheControl="public, max-age=31536000, immutable", **extra)
     delete(source)
+
+
+def redirect(key: str):
+    """`GET /media/<key>`: a 302 to where the object is served, or a JSON 404 when there is none.
+
+    Chalice has no greedy path parameters, so each media area has its own fixed-depth route that
+    builds the key from its segments and calls this.
+    """
+    from chalice import Response
+
+    from chalicelib.core.http.errors import NotFound
+
+    found = location(key) if all(is_safe_name(part) for part in key.split("/")) else None
+    if found is None:
+        raise NotFound()
+    return Response(body="", status_code=302, headers={"Location": found, "Cache-Control": "private, max-age=60"})
