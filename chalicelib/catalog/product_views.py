@@ -90,13 +90,8 @@ def dashboard_list_item(product: dict, language: str, origin: str) -> dict:
 def dashboard_page(query: dict, language: str, origin: str, base_url: str) -> dict:
     """P7: ids from the keys-only index, then only the page's products by key."""
     ids = products.product_ids()
-    page, limit = pagination.page_and_limit(query, pagination.DASHBOARD)
-    total_pages = max(1, -(-len(ids) // limit))
-    if page == -1:
-        page = total_pages
-    if page > total_pages:
-        raise NotFound(pagination.INVALID_PAGE)
-    page_ids = ids[(page - 1) * limit: page * limit]
+    page, limit, start, stop = pagination.page_slice(len(ids), query, pagination.DASHBOARD)
+    page_ids = ids[start:stop]
     results = [dashboard_list_item(p, language, origin) for p in products.get_many(page_ids)]
     return pagination.envelope(results, count=len(ids), page=page, limit=limit, base_url=base_url, query=query)
 

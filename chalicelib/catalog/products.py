@@ -9,7 +9,6 @@ PUT semantics follow contract 10.2.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from chalicelib.catalog import listing
@@ -23,16 +22,13 @@ from chalicelib.catalog.reference import (
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
 from chalicelib.core.store import db, keys
+from chalicelib.core.store.entities import now_iso
 
 TRANSLATION_FIELDS = ("title", "meta_title", "meta_description", "short_description", "description",
                       "description_editorjs", "slug")
 SKU_TAKEN = "product variant with this sku already exists."
 ATTEMPTS = 5
 MAX_TRANSACTION_ITEMS = 100
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
 
 
 # --- reads ----------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from chalicelib.catalog.product_views import primary_image, sorted_media
 from chalicelib.catalog.reference import CATEGORIES, PRODUCT_TYPES, catalog_snapshot
 from chalicelib.core import media, money
 from chalicelib.core.http import i18n, pagination
-from chalicelib.core.http.errors import ApiError, NotFound
+from chalicelib.core.http.errors import ApiError
 
 DETAIL_TEXTS = ("title", "meta_title", "meta_description", "short_description", "description",
                 "description_editorjs", "slug")
@@ -181,13 +181,8 @@ def category_products(category_id, query: dict, body: dict | None, language: str
         entries = {pid: e for pid, e in entries.items() if _matches(e, selections)}
     ordered = _order(entries, body.get("sort_by"), body.get("order"), language, context.price_list["code"],
                      default_language)
-    page, limit = pagination.page_and_limit(query, pagination.STOREFRONT)
-    total_pages = max(1, -(-len(ordered) // limit))
-    if page == -1:
-        page = total_pages
-    if page > total_pages:
-        raise NotFound(pagination.INVALID_PAGE)
-    page_ids = ordered[(page - 1) * limit: page * limit]
+    page, limit, start, stop = pagination.page_slice(len(ordered), query, pagination.STOREFRONT)
+    page_ids = ordered[start:stop]
     found = products.get_many(page_ids)
     results = [list_item(p, context, snapshot, language, origin) for p in found if p.get("published")]
     return pagination.envelope(results, count=len(ordered), page=page, limit=limit, base_url=base_url, query=query)

@@ -61,14 +61,21 @@ def envelope(results: list, *, count: int, page: int, limit: int, base_url: str,
     }
 
 
-def paginate(items: Sequence[Any], *, query: Mapping[str, str], rules: PageRules, base_url: str) -> dict:
-    """Page an in-memory sequence; an out-of-range page is a 404 `Invalid page.` as in DRF."""
+def page_slice(count: int, query: Mapping[str, str], rules: PageRules) -> tuple[int, int, int, int]:
+    """(page, limit, start, stop) of the requested page over `count` items; `page=last` means the last
+    page, and an out-of-range page is a 404 `Invalid page.` as in DRF."""
     page, limit = page_and_limit(query, rules)
-    total_pages = max(1, math.ceil(len(items) / limit))
+    total_pages = max(1, math.ceil(count / limit))
     if page == -1:
         page = total_pages
     if page > total_pages:
         raise NotFound(INVALID_PAGE)
     start = (page - 1) * limit
-    return envelope(list(items[start:start + limit]), count=len(items), page=page, limit=limit,
+    return page, limit, start, start + limit
+
+
+def paginate(items: Sequence[Any], *, query: Mapping[str, str], rules: PageRules, base_url: str) -> dict:
+    """Page an in-memory sequence."""
+    page, limit, start, stop = page_slice(len(items), query, rules)
+    return envelope(list(items[start:stop]), count=len(items), page=page, limit=limit,
                     base_url=base_url, query=query)
