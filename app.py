@@ -2,12 +2,20 @@
 
 from chalice import Chalice
 
+from chalicelib.cart.routes import routes as cart_routes
 from chalicelib.catalog import attribute_routes, category_routes, pricelist_routes, product_routes, storefront_routes
 from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
 from chalicelib.docs.routes import routes as docs_routes
 from chalicelib.localization.routes import routes as localization_routes
+from chalicelib.methods.routes import routes as method_routes
 from chalicelib.notifications import handlers as notification_handlers
+from chalicelib.orders.routes import routes as order_routes
+from chalicelib.payments.routes import routes as payment_routes
+from chalicelib.recommender.routes import routes as recommender_routes
+from chalicelib.reviews.routes import routes as review_routes
+from chalicelib.search import handlers as search_handlers
+from chalicelib.search.routes import routes as search_routes
 from chalicelib.users import service as user_service
 from chalicelib.users.role_routes import routes as role_routes
 from chalicelib.users.routes import routes as user_routes
@@ -27,9 +35,17 @@ FEATURES = (
     category_routes.routes,
     product_routes.routes,
     storefront_routes.routes,
+    method_routes,
+    cart_routes,
+    order_routes,
+    review_routes,
+    payment_routes,
+    search_routes,
+    recommender_routes,
     docs_routes,
 )
 for feature in FEATURES:
     app.register_blueprint(feature.blueprint)
 
 notification_handlers.register(app)
+search_handlers.register(app)

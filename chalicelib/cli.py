@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Features that add their own commands (each module has `add_commands(subparsers)`).
+PLUGINS = ("chalicelib.search.cli", "chalicelib.backup.cli")
 
 
 def load_stage_environment(stage: str) -> None:
@@ -107,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--skip-conflicts", action="store_true",
                           help="leave items whose ids are already taken by other data instead of stopping")
     importer.set_defaults(func=cmd_import_ecoseller)
+    import importlib
+
+    for plugin in PLUGINS:
+        importlib.import_module(plugin).add_commands(commands)
     return parser
 
 
