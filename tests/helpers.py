@@ -35,3 +35,23 @@ def call(client, method: str, path: str, body=None, headers: dict | None = None,
 
 def body(response):
     return json.loads(response.body) if response.body else None
+
+
+class AwsCalls:
+    """Counts the DynamoDB API calls made inside a `with` block (`.operations` lists their names)."""
+
+    def __init__(self):
+        self.operations: list[str] = []
+
+    def _count(self, event_name, **_kwargs):
+        self.operations.append(event_name.rsplit(".", 1)[-1])
+
+    def __enter__(self):
+        db.client().meta.events.register("before-call.dynamodb", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        db.client().meta.events.unregister("before-call.dynamodb", self._count)
+
+    def __len__(self):
+        return len(self.operations)

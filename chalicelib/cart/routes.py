@@ -1,5 +1,166 @@
-"""Routes of the cart feature (stub: filled in by its issue)."""
+"""Cart routes (contract 1.3: K22-K31, K33-K38; K32 and the method administration are in methods/).
 
-from chalicelib.core.http.routing import Routes
+The storefront's cart routes are public: the cart token (a random UUID) is the credential. The
+dashboard's cart routes edit the cart of an order (order detail page): reading needs STAFF, changing
+items `cart_change_permission`, changing addresses `order_change_permission`, as in the original.
+"""
+
+from chalicelib.cart import service, views
+from chalicelib.core.auth.access import PUBLIC, STAFF, permission
+from chalicelib.core.http.routing import Req, Routes, empty
 
 routes = Routes(__name__, tag="cart")
+
+CART_CHANGE = permission("cart_change_permission")
+ORDER_CHANGE = permission("order_change_permission")
+
+
+def _user_email(req: Req) -> str | None:
+    user = req.user
+    return user.email if user is not None else None
+
+
+# --- storefront ------------------------------------------------------------------------------------
+
+@routes.route("/cart/storefront", ["POST"], access=PUBLIC,
+              summary="Create a cart, empty or with its first line; linked to the caller when logged in (K22).")
+def create_cart(req: Req):
+    return {"token": service.create_cart(req.json_body(), _user_email(req))}
+
+
+@routes.route("/cart/storefront/{token}", ["GET"], access=PUBLIC, summary="The cart with its lines and totals (K23).")
+def get_cart(req: Req, token: str):
+    return views.cart_json(service.get_or_404(token))
+
+
+@routes.route("/cart/storefront/{token}", ["POST"], access=PUBLIC,
+              summary="Add a line, or add to the quantity of the SKU's line (K24): 201 new line, 200 incremented.")
+def add_item(req: Req, token: str):
+    return empty(service.add_item(token, req.json_body(), _user_email(req)))
+
+
+@routes.route("/cart/storefront/{token}/detail", ["GET"], access=PUBLIC,
+              summary="The cart's user, country, price list and chosen methods (K25).")
+def cart_detail(req: Req, token: str):
+    return views.detail_json(service.get_or_404(token))
+
+
+@routes.route("/cart/storefront/{token}/update-quantity", ["PUT"], access=PUBLIC,
+              summary="Set a line's quantity (K26).")
+def update_quantity(req: Req, token: str):
+    service.update_quantity(token, req.json_body())
+    return empty(204)
+
+
+@routes.route("/cart/storefront/{token}/{sku}", ["DELETE"], access=PUBLIC, summary="Remove a line (K37).")
+def remove_line(req: Req, token: str, sku: str):
+    service.remove_line(token, sku)
+    return empty(204)
+
+
+@routes.route("/cart/storefront/{token}/billing-info", ["GET"], access=PUBLIC,
+              summary="The cart's billing address, or an empty one (K28).")
+def get_billing_info(req: Req, token: str):
+    return views.info_json(service.get_or_404(token, None), "billing_info")
+
+
+@routes.route("/cart/storefront/{token}/billing-info", ["PUT"], access=PUBLIC,
+              summary="Set the cart's billing address (K28).")
+def put_billing_info(req: Req, token: str):
+    service.set_info(token, "billing_info", req.json_body())
+    return empty(204)
+
+
+@routes.route("/cart/storefront/{token}/shipping-info", ["GET"], access=PUBLIC,
+              summary="The cart's shipping address and contact, or an empty one (K29).")
+def get_shipping_info(req: Req, token: str):
+    return views.info_json(service.get_or_404(token, None), "shipping_info")
+
+
+@routes.route("/cart/storefront/{token}/shipping-info", ["PUT"], access=PUBLIC,
+              summary="Set the cart's shipping address and contact (K29).")
+def put_shipping_info(req: Req, token: str):
+    service.set_info(token, "shipping_info", req.json_body())
+    return empty(204)
+
+
+@routes.route("/cart/storefront/{token}/payment-method", ["GET"], access=PUBLIC,
+              summary="The chosen payment method with its prices (K33); 404 when none is chosen.")
+def get_payment_method(req: Req, token: str):
+    chosen = views.method_json(service.get_or_404(token, None), "payment")
+    return chosen if chosen is not None else empty(404)
+
+
+@routes.route("/cart/storefront/{token}/shipping-method", ["GET"], access=PUBLIC,
+              summary="The chosen shipping method with its prices (K34); 404 when none is chosen.")
+def get_shipping_method(req: Req, token: str):
+    chosen = views.method_json(service.get_or_404(token, None), "shipping")
+    return chosen if chosen is not None else empty(404)
+
+
+@routes.route("/cart/storefront/{token}/payment-method/{id}", ["PUT"], access=PUBLIC,
+              summary="Choose a payment method country, one offered with the chosen shipping method (K35).")
+def set_payment_method(req: Req, token: str, id: str):
+    service.set_payment_method(token, id)
+    return empty(204)
+
+
+@routes.route("/cart/storefront/{token}/shipping-method/{id}", ["PUT"], access=PUBLIC,
+              summary="Choose a shipping method country of the cart's country (K36).")
+def set_shipping_method(req: Req, token: str, id: str):
+    service.set_shipping_method(token, id)
+    return empty(204)
+
+
+# --- dashboard: the cart of an order ----------------------------------------------------------------
+
+@routes.route("/cart/dashboard/{token}/update-quantity", ["PUT"], access=CART_CHANGE,
+              summary="Set a line's quantity in an order's cart; the order's stock and totals follow (K27).")
+def dashboard_update_quantity(req: Req, token: str):
+    from chalicelib.orders import editing
+
+    editing.update_quantity(token, req.json_body())
+    return empty(204)
+
+
+@routes.route("/cart/dashboard/{token}/{sku}", ["DELETE"], access=CART_CHANGE,
+              summary="Remove a line from an order's cart; its stock is returned (K38).")
+def dashboard_remove_line(req: Req, token: str, sku: str):
+    from chalicelib.orders import editing
+
+    editing.remove_line(token, sku)
+    return empty(204)
+
+
+@routes.route("/cart/dashboard/{token}/billing-info", ["GET"], access=STAFF,
+              summary="The billing address of an order's cart (K30).")
+def dashboard_get_billing_info(req: Req, token: str):
+    from chalicelib.orders import editing
+
+    return views.info_json(editing.holder(token), "billing_info")
+
+
+@routes.route("/cart/dashboard/{token}/billing-info", ["PUT"], access=ORDER_CHANGE,
+              summary="Change the billing address of an order's cart (K30).")
+def dashboard_put_billing_info(req: Req, token: str):
+    from chalicelib.orders import editing
+
+    editing.set_info(token, "billing_info", req.json_body())
+    return empty(204)
+
+
+@routes.route("/cart/dashboard/{token}/shipping-info", ["GET"], access=STAFF,
+              summary="The shipping address of an order's cart (K31).")
+def dashboard_get_shipping_info(req: Req, token: str):
+    from chalicelib.orders import editing
+
+    return views.info_json(editing.holder(token), "shipping_info")
+
+
+@routes.route("/cart/dashboard/{token}/shipping-info", ["PUT"], access=ORDER_CHANGE,
+              summary="Change the shipping address of an order's cart (K31).")
+def dashboard_put_shipping_info(req: Req, token: str):
+    from chalicelib.orders import editing
+
+    editing.set_info(token, "shipping_info", req.json_body())
+    return empty(204)

@@ -25,13 +25,13 @@ LIST_TEXTS = ("title", "meta_title", "meta_description", "slug")
 PRODUCT_MISSING = {"error": "Product does not exist"}
 
 
-def _product_type(snapshot: dict, type_id) -> dict | None:
+def product_type_of(snapshot: dict, type_id) -> dict | None:
     if type_id is None:
         return None
     return next((t for t in snapshot[PRODUCT_TYPES.kind] if int(t["id"]) == int(type_id)), None)
 
 
-def _price_in(variant: dict, price_list_code: str) -> dict | None:
+def price_in(variant: dict, price_list_code: str) -> dict | None:
     return next((p for p in variant.get("price", []) if p["price_list"] == price_list_code), None)
 
 
@@ -44,7 +44,7 @@ def _media_json(entry: dict, origin: str) -> dict:
 
 def _detail_price(variant: dict, context: pricing.Pricing, rate: Decimal | None) -> dict | None:
     """Undiscounted prices formatted, with the discount block only when there is a discount."""
-    price = _price_in(variant, context.price_list["code"])
+    price = price_in(variant, context.price_list["code"])
     if price is None or rate is None:
         return None
     net = Decimal(str(price["price"]))
@@ -65,7 +65,7 @@ def product_detail(product_id, country: str | None, price_list: str | None, lang
         raise ApiError(PRODUCT_MISSING, 404)
     snapshot = catalog_snapshot()
     context = pricing.load(country, price_list)
-    rate = context.vat_rate(_product_type(snapshot, product.get("type_id")))
+    rate = context.vat_rate(product_type_of(snapshot, product.get("type_id")))
     lookup = attributes.attribute_lookup(snapshot)
     texts = i18n.flatten(product.get("translations"), language, DETAIL_TEXTS)
     crumbs = (categories.breadcrumbs(product["category"], snapshot[CATEGORIES.kind], language)
@@ -93,10 +93,10 @@ def product_detail(product_id, country: str | None, price_list: str | None, lang
 
 def list_item(product: dict, context: pricing.Pricing, snapshot: dict, language: str, origin: str) -> dict:
     """Discounted prices as numbers, one entry per variant priced in the list (others are left out)."""
-    rate = context.vat_rate(_product_type(snapshot, product.get("type_id")))
+    rate = context.vat_rate(product_type_of(snapshot, product.get("type_id")))
     variant_prices = []
     for variant in product.get("variants", []):
-        price = _price_in(variant, context.price_list["code"])
+        price = price_in(variant, context.price_list["code"])
         if price is None or rate is None:
             continue
         discount = price.get("discount")

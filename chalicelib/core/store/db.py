@@ -177,9 +177,10 @@ def _add_condition(request: dict, condition: str | None, names: dict | None, val
 
 
 def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None = None,
-          index: str | None = None, forward: bool = True, limit: int | None = None,
-          consistent: bool = False) -> Iterator[dict]:
-    """Items of one partition (optionally of one sort-key prefix), page by page, in key order."""
+          sort_between: tuple[str, str] | None = None, index: str | None = None, forward: bool = True,
+          limit: int | None = None, consistent: bool = False) -> Iterator[dict]:
+    """Items of one partition (optionally of one sort-key prefix, or sort keys between two values,
+    both included), page by page, in key order."""
     name, value = partition
     expression = "#pk = :pk"
     names = {"#pk": name}
@@ -189,6 +190,10 @@ def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None =
         expression += " AND begins_with(#sk, :sk)"
         names["#sk"] = sort_name
         values[":sk"] = sort_prefix
+    elif sort_between is not None:
+        expression += " AND #sk BETWEEN :lo AND :hi"
+        names["#sk"] = {"GSI1": "GSI1SK"}.get(index or "", "SK")
+        values[":lo"], values[":hi"] = sort_between
     request: dict = {
         "TableName": table(logical),
         "KeyConditionExpression": expression,

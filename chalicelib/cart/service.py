@@ -1,0 +1,329 @@
+"""Storefront carts (contract K22-K37): what each operation reads, checks and writes.
+
+Every change is a read-modify-write of the one cart item, conditional on its version, retried on a
+concurrent change; so a change is whole or absent, never half-written. Costs, in DynamoDB calls:
+add to cart 4 (cart and product in one BatchGetItem, pricing, catalog reference, the write), cart read 1.
+
+Differences from the original, on purpose:
+* a bad add-to-cart body creates no cart (the original leaves an orphan);
+* changing the country or price list re-prices every line in the new one (the original crashes);
+* a quantity beyond the stock is refused with a message naming what is left;
+* a payment method must belong to the cart's country and be offered with the chosen shipping method;
+* an ordered cart can no longer be changed from the storefront.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chalicelib.cart import lines, store
+from chalicelib.cart.schemas import ADD_ITEM, INFO_SCHEMAS, UPDATE_QUANTITY
+from chalicelib.catalog import pricing
+from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import db, keys
+from chalicelib.core.store.entities import now_iso
+from chalicelib.localization import service as localization
+
+CART_MISSING = {"error": "Cart does not exist"}
+VARIANT_MISSING = {"error": "Product variant does not exist"}
+ORDERED = {"error": "This cart has already been ordered; start a new cart."}
+MAX_LINES = 30  # a checkout touches every line's product in one transaction (100 items at most)
+ATTEMPTS = 4
+
+
+class Missing(ApiError):
+    """404 with an empty body, as K26/K28/K33-K37 answer."""
+
+    def __init__(self):
+        super().__init__(None, 404)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def get_or_404(token: str, body=CART_MISSING) -> dict:
+    cart = store.get_cart(token)
+    if cart is None:
+        raise ApiError(body, 404)
+    return cart
+
+
+def _editable(cart: dict) -> dict:
+    if cart.get("order_token"):
+        raise ApiError(ORDERED, 400)
+    return cart
+
+
+def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSING, editable=True):
+    """Apply `change` to a fresh copy of the cart and write it; again on a concurrent change."""
+    for _ in range(ATTEMPTS):
+        cart = get_or_404(token, missing)
+        if editable:
+            _editable(cart)
+        result = change(cart)
+        cart["update_at"] = now_iso()
+        try:
+            store.save(cart)
+            return result
+        except store.CartChanged:
+            continue
+    raise Conflict("The cart changed meanwhile; try again.")
+
+
+# --- pricing context -------------------------------------------------------------------------------
+
+def _language_of(context: pricing.Pricing) -> str:
+    settings = get_settings()
+    locale = (context.country or {}).get("locale") or ""
+    return locale if locale in settings.languages else settings.default_language
+
+
+def _apply_context(cart: dict, context: pricing.Pricing) -> None:
+    cart["country"] = (context.country or {}).get("code")
+    cart["pricelist"] = context.price_list["code"]
+    cart["currency"] = {k: context.currency.get(k) for k in ("code", "symbol", "symbol_position")}
+    cart["rounding"] = context.rounding
+    cart["language"] = _language_of(context)
+
+
+def _context_changes(cart: dict, context: pricing.Pricing) -> bool:
+    return (cart.get("pricelist") != context.price_list["code"]
+            or cart.get("country") != (context.country or {}).get("code"))
+
+
+def _reprice(cart: dict, context: pricing.Pricing, snapshot: dict, known: dict[int, dict]) -> None:
+    """Every line priced again in the new country and price list; methods of another country dropped."""
+    missing = [int(line["product_id"]) for line in cart.get("lines", []) if int(line["product_id"]) not in known]
+    known.update({int(p["id"]): p for p in catalog_products.get_many(missing)})
+    language = _language_of(context)
+    repriced = []
+    for line in cart.get("lines", []):
+        product = known.get(int(line["product_id"]))
+        variant = lines.find_variant(product, line["sku"]) if product else None
+        if variant is None:
+            continue  # the product is gone: the line goes with it
+        repriced.append({**line, **lines.price_line(product, variant, context, snapshot, language)})
+    cart["lines"] = repriced
+    new_country = (context.country or {}).get("code")
+    for name in ("shipping_method_country", "payment_method_country"):
+        if cart.get(name) and cart[name].get("country") not in (None, new_country):
+            cart.pop(name)
+
+
+# --- K22 / K24: add ---------------------------------------------------------------------------------
+
+def _available(variant: dict) -> int:
+    return int(variant.get("stock_quantity") or 0)
+
+
+def _check_stock(variant: dict, quantity: int) -> None:
+    available = _available(variant)
+    if quantity > available:
+        raise ValidationError.field("quantity", f"Only {available} pieces of {variant['sku']} are in stock."
+                                    if available > 0 else f"{variant['sku']} is out of stock.")
+
+
+def _add_line(cart: dict, item: dict, product: dict | None) -> int:
+    """Add or increment the line; answers the status (201 new line, 200 incremented)."""
+    if product is None or not product.get("published"):
+        raise ApiError(VARIANT_MISSING, 404)
+    variant = lines.find_variant(product, item["sku"])
+    if variant is None:
+        raise ApiError(VARIANT_MISSING, 404)
+    context = pricing.load(item.get("country") or cart.get("country"), item.get("pricelist") or cart.get("pricelist"))
+    snapshot = catalog_snapshot()
+    if cart.get("lines") and _context_changes(cart, context):
+        _reprice(cart, context, snapshot, {int(product["id"]): product})
+    _apply_context(cart, context)
+    current = next((line for line in cart.setdefault("lines", []) if line["sku"] == item["sku"]), None)
+    if current is not None:
+        # As the original: re-adding only increments the quantity, the price stays what it was.
+        _check_stock(variant, int(current["quantity"]) + item["quantity"])
+        current["quantity"] = int(current["quantity"]) + item["quantity"]
+        return 200
+    if len(cart["lines"]) >= MAX_LINES:
+        raise ValidationError.field("sku", f"A cart holds at most {MAX_LINES} different products.")
+    priced = lines.price_line(product, variant, context, snapshot, cart["language"])
+    _check_stock(variant, item["quantity"])
+    line_id = int(cart.get("next_line_id", 1))
+    cart["next_line_id"] = line_id + 1
+    cart["lines"].append({"id": line_id, "quantity": item["quantity"], **priced})
+    return 201
+
+
+def _product_for(item: dict) -> dict | None:
+    if item.get("product") is not None:
+        return catalog_products.get_product(item["product"])
+    found = catalog_products.find_variant(item["sku"])
+    return found[0] if found else None
+
+
+def create_cart(body, user_email: str | None) -> str:
+    """K22: an empty cart, or one with its first line; nothing is stored when the line is refused."""
+    item = ADD_ITEM.validate(body) if isinstance(body, dict) and body else None
+    stamp = now_iso()
+    cart = {"token": store.new_token(), "create_at": stamp, "update_at": stamp, "user": user_email, "lines": [],
+            "next_line_id": 1}
+    cart.update(store.cart_key(cart["token"]))
+    if item is None:
+        context = pricing.load(None, None)
+        _apply_context(cart, context)
+    else:
+        _add_line(cart, item, _product_for(item))
+    store.save(cart, new=True)
+    return cart["token"]
+
+
+def add_item(token: str, body, user_email: str | None) -> int:
+    """K24: 201 for a new line, 200 when the SKU was already in the cart."""
+    item = ADD_ITEM.validate(body)
+    for _ in range(ATTEMPTS):
+        cart, product = _cart_and_product(token, item)
+        _editable(cart)
+        status = _add_line(cart, item, product)
+        if user_email and not cart.get("user"):
+            cart["user"] = user_email
+        cart["update_at"] = now_iso()
+        try:
+            store.save(cart)
+            return status
+        except store.CartChanged:
+            continue
+    raise Conflict("The cart changed meanwhile; try again.")
+
+
+def _cart_and_product(token: str, item: dict) -> tuple[dict, dict | None]:
+    """The cart and the product, in one BatchGetItem when the body names the product."""
+    if not store.valid_token(token):
+        raise ApiError(CART_MISSING, 404)
+    if item.get("product") is None:
+        return get_or_404(token), _product_for(item)
+    try:
+        product_key = keys.product(int(item["product"]))
+    except (TypeError, ValueError):
+        raise ValidationError.field("product", "A valid integer is required.") from None
+    found = {entry["PK"]: entry for entry in db.batch_get("main", [store.cart_key(token.lower()), product_key])}
+    cart = found.get(store.cart_key(token.lower())["PK"])
+    if cart is None:
+        raise ApiError(CART_MISSING, 404)
+    product = found.get(product_key["PK"])
+    return cart, None if product is None or product.get("safe_deleted") else product
+
+
+# --- K26 / K37: quantity and removal ----------------------------------------------------------------
+
+def _line(cart: dict, sku: str) -> dict:
+    line = next((line for line in cart.get("lines", []) if line["sku"] == sku), None)
+    if line is None:
+        raise Missing()
+    return line
+
+
+def update_quantity(token: str, body) -> None:
+    data = UPDATE_QUANTITY.validate(body)
+
+    def change(cart: dict) -> None:
+        line = _line(cart, data["sku"])
+        found = catalog_products.get_product(line["product_id"])
+        variant = lines.find_variant(found, data["sku"]) if found else None
+        if variant is not None and data["quantity"] > int(line["quantity"]):
+            _check_stock(variant, data["quantity"])
+        line["quantity"] = data["quantity"]  # the price is not recomputed (contract K26)
+
+    _mutate(token, change, missing=None)
+
+
+def remove_line(token: str, sku: str) -> None:
+    def change(cart: dict) -> None:
+        line = _line(cart, sku)
+        cart["lines"] = [entry for entry in cart["lines"] if entry is not line]
+
+    _mutate(token, change, missing=None)
+
+
+# --- K28 / K29: addresses ---------------------------------------------------------------------------
+
+def clean_info(name: str, body) -> dict:
+    data = INFO_SCHEMAS[name].validate(body)
+    code = localization.normalize_code(data.get("country"), 2)
+    if code is None or localization.get_country(code) is None:
+        raise ValidationError.field("country", f'Invalid pk "{data.get("country")}" - object does not exist.')
+    data["country"] = code
+    return data
+
+
+def set_info(token: str, name: str, body) -> None:
+    data = clean_info(name, body)
+
+    def change(cart: dict) -> None:
+        cart[name] = {"id": 1, **data}
+
+    _mutate(token, change, missing=None)
+
+
+# --- K33-K36: methods -------------------------------------------------------------------------------
+
+def _currency_info(code: str | None) -> dict:
+    currency = localization.get_currency(code) if code else None
+    return {k: (currency or {}).get(k, code if k != "symbol_position" else "AFTER")
+            for k in ("code", "symbol", "symbol_position")}
+
+
+def freeze_method(kind: str, row: dict, language: str) -> dict:
+    from chalicelib.methods import service as methods
+
+    frozen = methods.snapshot(kind, row, language)
+    frozen["country"] = row.get("country")
+    frozen["currency_info"] = _currency_info(row.get("currency"))
+    if kind == "shipping":
+        frozen["payment_methods"] = [int(i) for i in row.get("payment_methods") or []]
+    return frozen
+
+
+def _usable_row(kind: str, row_id, country: str | None) -> dict:
+    from chalicelib.methods import service as methods
+
+    try:
+        row_id = int(row_id)
+    except (TypeError, ValueError):
+        raise Missing() from None
+    row = (methods.get_shipping_country if kind == "shipping" else methods.get_payment_country)(row_id)
+    if row is None:
+        raise Missing()
+    if not row.get("is_active", True):
+        raise ApiError({"error": f"This {kind} method is not available."}, 400)
+    if country and row.get("country") != country:
+        raise ApiError({"error": f"This {kind} method is not offered in {country}."}, 400)
+    return row
+
+
+def set_shipping_method(token: str, row_id) -> None:
+    cart = get_or_404(token, None)
+    row = _usable_row("shipping", row_id, cart.get("country"))
+
+    def change(cart: dict) -> None:
+        cart["shipping_method_country"] = freeze_method("shipping", row, cart.get("language") or "en")
+        payment = cart.get("payment_method_country")
+        if payment and int(payment["id"]) not in cart["shipping_method_country"]["payment_methods"]:
+            cart.pop("payment_method_country")  # no longer offered with the new shipping method
+
+    _mutate(token, change, missing=None)
+
+
+def set_payment_method(token: str, row_id) -> None:
+    cart = get_or_404(token, None)
+    row = _usable_row("payment", row_id, cart.get("country"))
+    shipping = cart.get("shipping_method_country")
+    if shipping is None:
+        raise ApiError({"error": "Choose a shipping method first."}, 400)
+    if int(row["id"]) not in [int(i) for i in shipping.get("payment_methods") or []]:
+        raise ApiError({"error": "This payment method is not offered with the chosen shipping method."}, 400)
+
+    def change(cart: dict) -> None:
+        if (cart.get("shipping_method_country") or {}).get("id") != shipping["id"]:
+            raise ApiError({"error": "The shipping method changed meanwhile; choose the payment again."}, 400)
+        cart["payment_method_country"] = freeze_method("payment", row, cart.get("language") or "en")
+
+    _mutate(token, change, missing=None)

@@ -1,0 +1,71 @@
+"""Where carts live: one item per cart in the `main` table, `PK = "CART#<token>"`, `SK = "CART"`.
+
+A cart holds everything its reads need, so a cart read is one GetItem:
+
+    token, create_at, update_at, user (e-mail or None), country, pricelist (codes or None)
+    language         the cart country's locale: line texts are in it (contract K23)
+    currency         {"code", "symbol", "symbol_position"} of the price list; rounding: bool
+    lines            [{"id", "product_id", "sku", "quantity", "unit_price_without_vat",
+                       "unit_price_incl_vat", "vat_rate", "discount", "title", "product_slug",
+                       "product_variant_name", "primary_image"}]: prices are snapshots of the
+                     discounted unit price at the time the line was (re)priced
+    next_line_id     line ids are per cart (1, 2, ...) and never reused
+    billing_info, shipping_info                       the addresses, or absent
+    shipping_method_country, payment_method_country   snapshots of the chosen methods, or absent
+    order_token      set, in the checkout transaction, once the cart is ordered (one order per cart)
+    version          every write is conditional on it (optimistic concurrency)
+    ttl              30 days after the last change: DynamoDB removes abandoned carts
+
+Ordered carts keep no TTL: the order refers to its cart token.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from chalicelib.core.store import db
+
+CART_TTL_SECONDS = 30 * 24 * 3600
+
+
+class CartChanged(Exception):
+    """Someone else changed the cart between our read and our write."""
+
+
+def cart_key(token: str) -> dict:
+    return {"PK": f"CART#{token}", "SK": "CART"}
+
+
+def new_token() -> str:
+    return str(uuid.uuid4())
+
+
+def valid_token(token) -> bool:
+    try:
+        return str(uuid.UUID(str(token))) == str(token).lower()
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def get_cart(token: str, *, consistent: bool = True) -> dict | None:
+    if not valid_token(token):
+        return None
+    return db.get("main", cart_key(str(token).lower()), consistent=consistent)
+
+
+def save(cart: dict, *, new: bool = False) -> None:
+    """Write the whole cart, conditional on nobody having written it since it was read."""
+    previous = cart.get("version", 0)
+    cart["version"] = previous + 1
+    if cart.get("order_token"):
+        cart.pop("ttl", None)
+    else:
+        cart["ttl"] = db.ttl_in(CART_TTL_SECONDS)
+    try:
+        if new:
+            db.put("main", cart, condition="attribute_not_exists(PK)")
+        else:
+            db.put("main", cart, condition="version = :v", values={":v": previous})
+    except db.ConditionFailed:
+        cart["version"] = previous
+        raise CartChanged() from None
