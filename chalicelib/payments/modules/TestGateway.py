@@ -1,0 +1,46 @@
+"""TestGateway: a hosted payment page simulated by this API, for trying the online payment flow.
+
+pay() returns a `payment_url` on this API (`<API root>/payments/<key>/test-gateway/<payment_id>`); that
+page has "Pay" and "Fail" buttons which mark the payment PAID or FAILED, as a real gateway's page would
+through its callback. The payment id is derived from the order token: paying the same order again gives
+the same id, and nothing is random.
+
+kwargs: `secret` (required: it signs callbacks to `POST /payments/<key>/callback`, as with a real gateway),
+`merchant` and `url` (accepted for the original's config, unused). The page is a test tool: anyone with the
+link can mark the payment paid, so it answers 404 on the `prod` stage unless the kwarg
+`allow_in_production` is true.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import ClassVar
+
+from chalicelib.payments.base import KwargsError, OnlinePaymentMethod
+
+PAGE = "test-gateway"
+
+
+class TestGateway(OnlinePaymentMethod):
+    __test__ = False  # not a pytest test class, whatever its name
+    required_kwargs: ClassVar = ("secret",)
+    remote_status: ClassVar[bool] = False  # the "gateway" is this API: its state is the stored status
+    hosted_test_page: ClassVar[bool] = True
+
+    @classmethod
+    def validate_kwargs(cls, kwargs: dict) -> dict:
+        result = super().validate_kwargs(kwargs)
+        if not isinstance(result["secret"], str) or len(result["secret"]) < 16:
+            raise KwargsError("kwarg secret: at least 16 characters")
+        if not isinstance(result.get("allow_in_production", False), bool):
+            raise KwargsError("kwarg allow_in_production: true or false")
+        return result
+
+    @staticmethod
+    def payment_id_for(order_token: str) -> str:
+        return "TG" + hashlib.sha256(order_token.encode("utf-8")).hexdigest()[:22].upper()
+
+    def pay(self) -> dict:
+        payment_id = self.payment_id_for(self.order_token)
+        return {"payment_url": f"{self._api_base()}/payments/{self.key}/{PAGE}/{payment_id}",
+                "payment_id": payment_id}
