@@ -1,5 +1,82 @@
-"""Routes of the payments feature (stub: filled in by its issue)."""
+"""PaymentAPI routes: gateway callbacks, the test gateway's page, and the dashboard's payment views.
 
-from chalicelib.core.http.routing import Routes
+Public (no JWT; `authenticate=False`, so a gateway's own Authorization header is ignored):
+* `POST /payments/<key>/callback`: a gateway reports a status, `{"payment_id", "status"}`, signed with the
+  method's `secret` (header `X-Signature: <hex HMAC-SHA256 of the raw body>`). 401 for a wrong signature,
+  404 for an unknown key or payment, 409 when leaving PAID/CANCELLED; the same status twice is a no-op.
+* `GET|POST /payments/<key>/test-gateway/<payment_id>`: the TestGateway's hosted page (Pay / Fail).
+
+Dashboard: the configured keys and an order's payment (STAFF); setting a payment's status by hand, e.g.
+a bank transfer seen on the statement (`order_change_permission`).
+
+The storefront's payment block is not served here: the order route (O10) calls
+`service.payment_block(order, urls.api_base_url(req))`.
+"""
+
+from chalice import Response
+
+from chalicelib.core.auth.access import PUBLIC, STAFF, permission
+from chalicelib.core.http.errors import ValidationError
+from chalicelib.core.http.routing import Req, Routes
+from chalicelib.core.http.validation import Choice, Schema
+from chalicelib.payments import config, gateway_page, service
+from chalicelib.payments.base import PaymentStatus
 
 routes = Routes(__name__, tag="payments")
+
+# Validate the config when the app starts: a bad file fails the deployment, not the first order.
+config.load()
+
+STATUS_BODY = Schema("PaymentStatusUpdate", status=Choice([s.value for s in PaymentStatus]))
+GATEWAY_RESULTS = {"paid": PaymentStatus.PAID, "failed": PaymentStatus.FAILED}
+
+
+def _html(text: str, status: int = 200) -> Response:
+    return Response(body=text, status_code=status, headers={"Content-Type": "text/html; charset=utf-8",
+                                                             "Cache-Control": "no-store"})
+
+
+@routes.route("/payments/{key}/callback", ["POST"], access=PUBLIC, authenticate=False,
+              summary="A gateway's status report for one payment, HMAC-signed with the method's secret.")
+def callback(req: Req, key: str):
+    return service.handle_callback(key, req.headers, req.raw.raw_body or b"")
+
+
+@routes.route("/payments/{key}/test-gateway/{payment_id}", ["GET"], access=PUBLIC, authenticate=False,
+              summary="The test gateway's payment page (Pay / Fail buttons).")
+def test_gateway_page(req: Req, key: str, payment_id: str):
+    order = service.gateway_page_order(key, payment_id)
+    status = (order.get("payment") or {}).get("status") or PaymentStatus.PENDING.value
+    return _html(gateway_page.choose(order, payment_id, status))
+
+
+@routes.route("/payments/{key}/test-gateway/{payment_id}", ["POST"], access=PUBLIC, authenticate=False,
+              summary="Mark a test gateway payment paid or failed (form field `result=paid|failed`).")
+def test_gateway_result(req: Req, key: str, payment_id: str):
+    order = service.gateway_page_order(key, payment_id)
+    data = req.json_body()
+    result = GATEWAY_RESULTS.get(str((data if isinstance(data, dict) else {}).get("result", "")).lower())
+    if result is None:
+        raise ValidationError.field("result", "Must be paid or failed.")
+    record, _changed = service.change_status(order, result, source="gateway")
+    return _html(gateway_page.done(order, record["status"]))
+
+
+@routes.route("/payments/dashboard/methods", ["GET"], access=STAFF,
+              summary="The payment config's keys, the values a payment method country's api_request takes.")
+def list_methods(req: Req):
+    return service.configured_methods()
+
+
+@routes.route("/payments/dashboard/order/{token}", ["GET"], access=STAFF,
+              summary="An order's payment: status, method, id and history.")
+def order_payment(req: Req, token: str):
+    return service.payment_summary(service.get_order_or_404(token))
+
+
+@routes.route("/payments/dashboard/order/{token}/status", ["POST"], access=permission("order_change_permission"),
+              body=STATUS_BODY, summary="Set an order's payment status by hand (e.g. a bank transfer received).")
+def set_order_payment_status(req: Req, token: str):
+    order = service.get_order_or_404(token)
+    service.change_status(order, PaymentStatus(req.data["status"]), source="dashboard", allow_final_change=True)
+    return service.payment_summary(order)

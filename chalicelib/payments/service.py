@@ -1,0 +1,325 @@
+"""The payment flow: what the storefront's order page shows (O10), status changes from gateways and the
+dashboard, and the dashboard's summary.
+
+`payment_block(order, api_base_url)` is what `GET order/storefront/<token>/` returns as `payment`:
+
+* None when the order's payment method country has no `api_request` (an offline method: cash on delivery);
+* `{"status": "PAID"}` once paid;
+* `{"status": "CANCELLED"}` when the payment was cancelled: nothing left to pay, so no payment data;
+* otherwise `{"status": "PENDING" | "FAILED", "data": {...pay() result..., "payment_type": ...}}`. FAILED keeps
+  the data: the payer can try again (scan the QR code again, reopen the gateway page), as the storefront
+  shows the payment options for every status but PAID;
+* `{"status": "PENDING", "data": None}` while the method cannot produce a payment (misconfigured key,
+  gateway down); the order page still renders, the error is logged, the next read tries again.
+
+pay() runs once per order: its result is stored with the payment record and reused by every later read.
+(Two first reads racing may both call pay(); one result is stored, and both answer with that one.)
+status() is consulted only for methods whose state lives elsewhere (`remote_status`), at most once per
+30 seconds per order. Reads cost no DynamoDB call beyond the order the caller already loaded, except the
+first (one transaction) and a due status check (one write).
+
+A status change writes PAYMENT_STATUS_CHANGED (and ORDER_FULLY_PAID for PAID) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+from chalicelib.core.events import outbox_put
+from chalicelib.core.http.errors import ApiError, Conflict, NotFound
+from chalicelib.core.http.jsonutil import dumps
+from chalicelib.core.money import quantize
+from chalicelib.orders import store as orders_store
+from chalicelib.payments import config, store
+from chalicelib.payments.base import (
+    ONLINE,
+    PAY_BY_SQUARE,
+    CallbackRejected,
+    PaymentError,
+    PaymentStatus,
+)
+
+logger = logging.getLogger("ecoseller.payments")
+
+STATUS_CHECK_SECONDS = 30
+FINAL = (PaymentStatus.PAID, PaymentStatus.CANCELLED)
+_ATTEMPTS = 3
+
+_now: Callable[[], float] = time.time
+
+
+def set_clock(source: Callable[[], float] | None) -> None:
+    """Use `source()` (epoch seconds) as the current time; None: the real clock again (tests)."""
+    global _now
+    _now = source or time.time
+
+
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat()
+
+
+def _epoch(text) -> float | None:
+    try:
+        return dt.datetime.fromisoformat(str(text)).timestamp()
+    except ValueError:
+        return None
+
+
+def method_key(order: dict) -> str | None:
+    """The config key the order pays with: its payment method country's `api_request` (None: offline)."""
+    key = (order.get("payment_method_country") or {}).get("api_request")
+    return key.strip() if isinstance(key, str) and key.strip() else None
+
+
+def stored_status(record: dict | None) -> PaymentStatus | None:
+    return PaymentStatus.parse(record.get("status")) if record else None
+
+
+# --- the storefront's payment block (O10) -----------------------------------------------------------
+
+def payment_block(order: dict, base_url: str) -> dict | None:
+    """The `payment` of `GET order/storefront/<token>/`. `base_url` is this API's root
+    (`chalicelib.payments.urls.api_base_url(req)`). Updates `order["payment"]` and `order["payment_id"]`
+    in place when it stores something, so the caller renders the order as stored."""
+    key = method_key(order)
+    if key is None:
+        return None
+    record = order.get("payment") or None
+    status = stored_status(record)
+    if status in FINAL:
+        return {"status": status.value}
+    spec = config.get(key)
+    if spec is None:
+        logger.error("order %s: payment method %r is not in the payments config", order.get("token"), key)
+        return {"status": (status or PaymentStatus.PENDING).value, "data": None}
+    try:
+        if store.payment_data(record) is None:
+            record = _start(order, spec, base_url, record)
+        elif spec.cls.remote_status and _check_due(record):
+            record = _check(order, spec, base_url, record)
+    except PaymentError as error:
+        logger.error("order %s: payment method %s failed: %s", order.get("token"), key, error)
+        return {"status": (status or PaymentStatus.PENDING).value, "data": None}
+    status = stored_status(record) or PaymentStatus.PENDING
+    if status in FINAL:
+        return {"status": status.value}
+    data = store.payment_data(record) or {}
+    return {"status": status.value, "data": {**data, "payment_type": record.get("payment_type") or spec.payment_type}}
+
+
+def _start(order: dict, spec: config.MethodSpec, base_url: str, existing: dict | None) -> dict:
+    """Run pay() and store its result; answers the stored record (another request's if it won)."""
+    method = config.create(spec.key, order, api_base_url=base_url, payment=existing)
+    try:
+        result = method.pay()
+    except PaymentError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a merchant's method failing must not break the order page
+        logger.exception("order %s: %s.pay() raised", order.get("token"), spec.implementation)
+        raise PaymentError(f"pay() raised {type(error).__name__}") from None
+    _check_result(spec, result)
+    now = _iso(_now())
+    payment_id = str(result["payment_id"])
+    record = {
+        **(existing or {}),
+        "status": (stored_status(existing) or PaymentStatus.PENDING).value,
+        "method": spec.key,
+        "payment_type": spec.payment_type,
+        "payment_id": payment_id,
+        "data": dumps({k: v for k, v in result.items() if k != "payment_type"}),
+        "update_at": now,
+        "checked_at": now,
+    }
+    if not existing:
+        record["create_at"] = now
+        record["history"] = [{"status": PaymentStatus.PENDING.value, "at": now, "source": "pay"}]
+    try:
+        store.store_first_result(order["token"], record, existing)
+    except store.Conflict:
+        fresh = orders_store.get_order(order["token"]) or {}
+        if store.payment_data(fresh.get("payment")) is None:
+            raise PaymentError("the payment record changed while it was being created") from None
+        record = fresh["payment"]
+    order["payment"] = record
+    order["payment_id"] = record.get("payment_id")
+    return record
+
+
+def _check_result(spec: config.MethodSpec, result) -> None:
+    where = f"{spec.implementation}.pay()"
+    if not isinstance(result, dict):
+        raise PaymentError(f"{where} must return a dict")
+    payment_id = result.get("payment_id")
+    if payment_id is None or isinstance(payment_id, bool) or not str(payment_id).strip():
+        raise PaymentError(f"{where} must return a payment_id")
+    if spec.payment_type == PAY_BY_SQUARE:
+        if not isinstance(result.get("qr_code"), str) or not isinstance(result.get("payment_data"), dict):
+            raise PaymentError(f"{where} must return qr_code (base64 text) and payment_data (a dict)")
+    elif spec.payment_type == ONLINE:
+        url = result.get("payment_url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise PaymentError(f"{where} must return payment_url (an http(s) URL)")
+
+
+def _check_due(record: dict) -> bool:
+    checked = _epoch(record.get("checked_at"))
+    return checked is None or _now() - checked >= STATUS_CHECK_SECONDS
+
+
+def _check(order: dict, spec: config.MethodSpec, base_url: str, record: dict) -> dict:
+    """Consult status(); store a change (with its events) or just the time of the check."""
+    method = config.create(spec.key, order, api_base_url=base_url, payment=record)
+    try:
+        status = PaymentStatus.parse(method.status())
+    except Exception:  # noqa: BLE001 - an unreachable gateway leaves the stored status as it is
+        logger.exception("order %s: %s.status() raised", order.get("token"), spec.implementation)
+        status = None
+    now = _iso(_now())
+    if status is None or status == stored_status(record):
+        store.touch_checked(order["token"], now)
+        record = {**record, "checked_at": now}
+        order["payment"] = record
+        return record
+    try:
+        record, _changed = change_status(order, status, source="status")
+    except Conflict:
+        pass  # a final status was recorded meanwhile (callback, dashboard): it stands
+    return order.get("payment") or record
+
+
+# --- status changes ----------------------------------------------------------------------------------
+
+def change_status(order: dict, status: PaymentStatus, *, source: str,
+                  allow_final_change: bool = False) -> tuple[dict, bool]:
+    """Set the order's payment status: (the record, whether it changed). The same status again changes
+    nothing and records no event. Leaving PAID or CANCELLED needs `allow_final_change` (the dashboard
+    correcting a mistake); otherwise Conflict (409). Updates `order["payment"]` in place."""
+    for _attempt in range(_ATTEMPTS):
+        existing = order.get("payment") or None
+        previous = stored_status(existing)
+        if previous == status:
+            return existing, False
+        if previous in FINAL and not allow_final_change:
+            raise Conflict(f"the payment is {previous.value} already")
+        now = _iso(_now())
+        entry = {"status": status.value, "at": now, "source": source}
+        record = {**(existing or {}), "status": status.value, "update_at": now}
+        if not existing:
+            record.update({"method": method_key(order) or "", "payment_type": _payment_type(order),
+                           "payment_id": order.get("payment_id"), "create_at": now, "checked_at": now,
+                           "history": [entry]})
+        else:
+            record["history"] = [*(existing.get("history") or []), entry]
+            if source == "status":
+                record["checked_at"] = now
+        try:
+            store.store_status(order["token"], record, existing, entry, _events(order, record, previous))
+        except store.Conflict:
+            fresh = orders_store.get_order(order["token"])
+            if fresh is None:
+                raise NotFound({"detail": "Order not found."}) from None
+            order.clear()
+            order.update(fresh)
+            continue
+        order["payment"] = record
+        return record, True
+    raise Conflict("the payment changed concurrently, try again")
+
+
+def _payment_type(order: dict) -> str:
+    spec = config.get(method_key(order))
+    return spec.payment_type if spec else ""
+
+
+def _events(order: dict, record: dict, previous: PaymentStatus | None) -> list[dict]:
+    totals = order.get("totals") or {}
+    amount = totals.get("total_incl_vat")
+    payload = {
+        "order": order["token"],
+        "payment_id": record.get("payment_id"),
+        "status": record["status"],
+        "previous_status": previous.value if previous else None,
+        "method": record.get("method") or None,
+        "amount": format(quantize(amount, 2), "f") if amount is not None else None,
+        "currency": (order.get("currency") or {}).get("code"),
+    }
+    events = [outbox_put("PAYMENT_STATUS_CHANGED", payload)]
+    if record["status"] == PaymentStatus.PAID.value:
+        events.append(outbox_put("ORDER_FULLY_PAID", payload))
+    return events
+
+
+# --- gateway callbacks and the test gateway page ----------------------------------------------------
+
+def handle_callback(key: str, headers, body: bytes) -> dict:
+    """`POST /payments/<key>/callback`: verify, find the payment, apply its status (idempotent)."""
+    spec = config.get(key)
+    if spec is None:
+        raise NotFound({"detail": f"Unknown payment method {key!r}."})
+    try:
+        payment_id, status = spec.cls.parse_callback(dict(spec.kwargs), headers, body)
+    except CallbackRejected as error:
+        raise ApiError({"detail": error.message}, error.status) from None
+    order = find_order(key, payment_id)
+    record, changed = change_status(order, status, source="callback")
+    return {"payment_id": payment_id, "status": record["status"], "changed": changed}
+
+
+def find_order(key: str, payment_id: str) -> dict:
+    """The order of payment `payment_id` of method `key`; NotFound (404) when there is none."""
+    token = store.find_order_token(key, payment_id) if payment_id else None
+    order = orders_store.get_order(token) if token else None
+    if order is None or (order.get("payment") or {}).get("method") != key:
+        raise NotFound({"detail": "Unknown payment."})
+    return order
+
+
+def gateway_page_order(key: str, payment_id: str) -> dict:
+    """The order behind a test gateway page; NotFound unless `key` is a TestGateway-like method whose
+    page may be served on this stage."""
+    from chalicelib.core.settings import get_settings
+
+    spec = config.get(key)
+    if spec is None or not getattr(spec.cls, "hosted_test_page", False):
+        raise NotFound({"detail": "Unknown payment."})
+    if get_settings().stage == "prod" and spec.kwargs.get("allow_in_production") is not True:
+        raise NotFound({"detail": "Unknown payment."})
+    return find_order(key, payment_id)
+
+
+# --- the dashboard ------------------------------------------------------------------------------------
+
+def payment_summary(order: dict) -> dict:
+    """The payment part of the dashboard's order detail: status and history (no DynamoDB call)."""
+    record = order.get("payment") or {}
+    totals = order.get("totals") or {}
+    amount = totals.get("total_incl_vat")
+    return {
+        "status": record.get("status"),
+        "method": record.get("method") or method_key(order),
+        "payment_type": record.get("payment_type") or None,
+        "payment_id": record.get("payment_id") or order.get("payment_id"),
+        "amount": format(quantize(amount, 2), "f") if amount is not None else None,
+        "currency": (order.get("currency") or {}).get("code"),
+        "create_at": record.get("create_at"),
+        "update_at": record.get("update_at"),
+        "checked_at": record.get("checked_at"),
+        "history": [{"status": h.get("status"), "at": h.get("at"), "source": h.get("source")}
+                    for h in record.get("history") or []],
+    }
+
+
+def get_order_or_404(token: str) -> dict:
+    order = orders_store.get_order(token)
+    if order is None:
+        raise NotFound({"detail": "Order not found."})
+    return order
+
+
+def configured_methods() -> list[dict]:
+    """The config's keys, for the dashboard's api_request field."""
+    return [{"key": spec.key, "implementation": spec.implementation, "payment_type": spec.payment_type}
+            for spec in config.load().values()]
