@@ -1,0 +1,62 @@
+"""Storefront search (contract S1): best matches first, as ProductStorefrontList items.
+
+The engine answers when it is switched on and healthy; otherwise (switched off, unreachable, timed
+out, index missing) the DynamoDB fallback does, so the storefront gets a 200 either way. The ids are
+then rendered by the catalog (catalog.storefront.list_items) in score order, which the original lost;
+a few extra hits are asked for, so a product deleted or unpublished a moment ago (not yet out of the
+index) does not leave the page short.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from chalicelib.catalog import storefront
+from chalicelib.core.http.errors import ValidationError
+from chalicelib.core.settings import get_settings
+from chalicelib.search import engine, fallback
+from chalicelib.search.settings import load
+
+logger = logging.getLogger("ecoseller.search")
+
+DEFAULT_LIMIT = 6
+MAX_LIMIT = 100
+MAX_QUERY_LENGTH = 200
+SPARE_HITS = 5
+
+ENGINE, FALLBACK = "opensearch", "fallback"
+
+
+def check_language(language: str) -> str:
+    languages = get_settings().languages
+    if language not in languages:
+        raise ValidationError.field("language", f'"{language}" is not a shop language; use one of: '
+                                                f'{", ".join(languages)}.')
+    return language
+
+
+def matching_ids(language: str, query: str, size: int) -> tuple[list[int], str]:
+    """(product ids best first, which backend answered)."""
+    settings = load()
+    if settings.enabled and engine.available():
+        try:
+            return engine.search_ids(settings, language, query, size), ENGINE
+        except engine.EngineError as error:
+            engine.trip(settings)
+            logger.warning("search_engine_failed, answering from the fallback for %ss: %s", settings.retry_after,
+                           error)
+    return fallback.search_ids(settings, language, query, size), FALLBACK
+
+
+def search(language: str, query: str, *, limit: int = DEFAULT_LIMIT, country: str | None = None,
+           pricelist: str | None = None, origin: str = "") -> tuple[list[dict], str]:
+    """(ProductStorefrontList items best first, the backend that answered)."""
+    check_language(language)
+    query = query.strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValidationError.field("query", f"Ensure this field has no more than {MAX_QUERY_LENGTH} characters.")
+    if not query:
+        return [], "none"
+    ids, backend = matching_ids(language, query, limit + SPARE_HITS)
+    items = storefront.list_items(ids, country, pricelist, language, origin)
+    return items[:limit], backend
