@@ -1,0 +1,204 @@
+"""Live updates: the outbox stream's second consumer keeps product documents current between rebuilds.
+
+It reads the same outbox records as the notification flow but on its own (no notifications.json, no
+queue): a change is in the index about a second after its transaction, well within a minute.
+
+What an event changes:
+
+| events                                 | documents reindexed                                     |
+|----------------------------------------|---------------------------------------------------------|
+| PRODUCT_SAVE/UPDATE/DELETE             | that product (a deleted one becomes a tombstone)        |
+| PRODUCTVARIANT_*, PRICE_* on their own | the product owning the SKU (with a product event in the |
+|                                        | same outbox item they are covered by it)                |
+| ATTRIBUTE_UPDATE/DELETE                | every product using the attribute value (its name is in |
+|                                        | `attribute_list`)                                       |
+| ATTRIBUTETYPE_UPDATE/DELETE            | every product using a value of the type                 |
+| CATEGORY_UPDATE/DELETE                 | every product of the category                           |
+
+Products are read with strongly consistent reads (the stream can be faster than an eventually
+consistent read) and written with their version as external version, to the alias's index and, while
+a rebuild runs, to the new index too.
+
+If the engine cannot be reached, the work is recorded as pending items in DynamoDB (keys.py) and the
+batch is acknowledged: the stream is not blocked and nothing is lost; the maintenance timer retries the
+pending work every few minutes. With search switched off the consumer does nothing (a rebuild after
+switching it back on catches up).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from chalicelib.catalog import products as catalog_products
+from chalicelib.core.settings import get_settings
+from chalicelib.core.store import db
+from chalicelib.search import documents, engine, keys, rebuild, source
+from chalicelib.search.settings import SearchSettings, load
+
+logger = logging.getLogger("ecoseller.search")
+
+PENDING_TTL_SECONDS = 7 * 24 * 3600
+
+
+@dataclass
+class Work:
+    products: set[int] = field(default_factory=set)
+    attributes: set[int] = field(default_factory=set)
+    attribute_types: set[int] = field(default_factory=set)
+    categories: set[int] = field(default_factory=set)
+    skus: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.products or self.attributes or self.attribute_types or self.categories or self.skus)
+
+    def pending_keys(self) -> list[dict]:
+        found = [keys.pending("PRODUCT", i) for i in self.products]
+        found += [keys.pending("ATTRIBUTE", i) for i in self.attributes]
+        found += [keys.pending("ATTRTYPE", i) for i in self.attribute_types]
+        found += [keys.pending("CATEGORY", i) for i in self.categories]
+        return found
+
+
+def _events(record: dict) -> list[tuple[str, dict]]:
+    """(type, payload) of the events an outbox stream record carries (none for removals: TTL expiry)."""
+    if record.get("eventName") != "INSERT":
+        return []
+    image = db.deserialize((record.get("dynamodb") or {}).get("NewImage"))
+    if not image or image.get("SK") != "EVENT":
+        return []
+    raw = image.get("events") if image.get("type") == "BATCH" else [image]
+    return [(event["type"], json.loads(event.get("payload") or "{}")) for event in raw or []]
+
+
+def collect(records: list[dict]) -> Work:
+    work = Work()
+    for record in records:
+        try:
+            events = _events(record)
+        except (KeyError, TypeError, ValueError) as error:  # a malformed record must not block the shard
+            logger.warning("search_outbox_record_skipped %s: %s", type(error).__name__, error)
+            continue
+        has_product_event = any(kind.startswith("PRODUCT_") for kind, _ in events)
+        for kind, payload in events:
+            model, _, action = kind.rpartition("_")
+            if model == "PRODUCT":
+                work.products.add(int(payload["id"]))
+            elif model in ("PRODUCTVARIANT", "PRICE") and not has_product_event:
+                sku = payload.get("sku") or payload.get("product_variant_sku")
+                if sku:
+                    work.skus.add(str(sku))
+            elif action in ("UPDATE", "DELETE"):  # a new attribute value or category is on no product yet
+                target = {"ATTRIBUTE": work.attributes, "ATTRIBUTETYPE": work.attribute_types,
+                          "CATEGORY": work.categories}.get(model)
+                if target is not None:
+                    target.add(int(payload["id"]))
+    return work
+
+
+# --- applying work --------------------------------------------------------------------------------
+
+def write_targets(settings: SearchSettings) -> list[str]:
+    """The index the alias points at, plus the one a rebuild is loading (it must not miss changes made
+    meanwhile). Concrete names: writing to a missing alias would create an index of that name.
+
+    The state is read before the alias: a rebuild moves the alias before it deletes its state, so one of
+    the two reads sees the new index."""
+    state = rebuild.read_state(settings)
+    targets = engine.alias_targets(settings)
+    if state is not None and state.get("index") and state["index"] not in targets:
+        targets.append(state["index"])
+    return targets
+
+
+def reindex(settings: SearchSettings, product_ids: set[int], targets: list[str]) -> int:
+    """Write the current document (or tombstone) of each product to every target; answers how many."""
+    if not product_ids:
+        return 0
+    items = source.product_items(sorted(product_ids))
+    lookup = source.attribute_lookup()
+    core = get_settings()
+    pairs = []
+    for product_id, item in items.items():
+        version = int(item.get("version") or 1)
+        if item.get("safe_deleted"):
+            pairs.append((documents.tombstone(product_id), version))
+        else:
+            pairs.append((documents.document(item, lookup, core.languages, core.default_language), version))
+    for target in targets:
+        accepted, superseded, rejected = engine.bulk(
+            settings, (engine.index_action(target, doc, version) for doc, version in pairs))
+        for problem in rejected:
+            logger.warning("search_document_rejected index=%s %s", target, problem)
+    return len(pairs)
+
+
+def apply(settings: SearchSettings, work: Work) -> int:
+    targets = write_targets(settings)
+    if not targets:
+        return 0  # no index yet: the first rebuild will include every change
+    product_ids = set(work.products)
+    for sku in work.skus:
+        found = catalog_products.find_variant(sku)
+        if found is not None:
+            product_ids.add(int(found[0]["id"]))
+    for field_name, values in (("attribute_ids", work.attributes), ("attribute_type_ids", work.attribute_types),
+                               ("category", work.categories)):
+        product_ids |= engine.product_ids_where(settings, targets, field_name, values)
+    return reindex(settings, product_ids, targets)
+
+
+def _record_pending(work: Work) -> None:
+    found = [catalog_products.find_variant(sku) for sku in work.skus]  # resolved now, while the SKU exists
+    for key in work.pending_keys() + [keys.pending("PRODUCT", int(f[0]["id"])) for f in found if f is not None]:
+        # `token` tells this recording from a later one of the same work (drain_pending deletes only its own).
+        db.put("main", {**key, "token": uuid.uuid4().hex, "ttl": db.ttl_in(PENDING_TTL_SECONDS)})
+
+
+# --- handlers' entry points -----------------------------------------------------------------------
+
+def on_records(records: list[dict]) -> dict:
+    """The stream consumer: partial batch response (all or nothing: pending work is recorded instead)."""
+    settings = load()
+    if not settings.enabled:
+        return {"batchItemFailures": []}
+    work = collect(records)
+    if not work:
+        return {"batchItemFailures": []}
+    try:
+        count = apply(settings, work)
+        logger.info("search_live_update documents=%s", count)
+    except engine.EngineError as error:
+        logger.warning("search_live_update_deferred %s", error)
+        try:
+            _record_pending(work)
+        except Exception:  # noqa: BLE001 - then the stream must retry the batch
+            logger.exception("search_pending_not_recorded")
+            return {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
+    return {"batchItemFailures": []}
+
+
+def drain_pending(settings: SearchSettings | None = None) -> int:
+    """Retry the recorded work; answers how many pending items were done (0 while the engine is down)."""
+    settings = settings or load()
+    if not settings.enabled:
+        return 0
+    items = list(db.query("main", partition=("PK", keys.PENDING_PARTITION), consistent=True))
+    if not items:
+        return 0
+    work = Work()
+    for item in items:
+        kind, _, entity_id = item["SK"].partition("#")
+        {"PRODUCT": work.products, "ATTRIBUTE": work.attributes, "ATTRTYPE": work.attribute_types,
+         "CATEGORY": work.categories}[kind].add(int(entity_id))
+    apply(settings, work)
+    for item in items:
+        # Only the entry as read: one recorded again meanwhile stays for the next round.
+        try:
+            db.delete("main", {"PK": item["PK"], "SK": item["SK"]}, condition="#t = :t", names={"#t": "token"},
+                      values={":t": item["token"]})
+        except db.ConditionFailed:
+            pass
+    return len(items)
