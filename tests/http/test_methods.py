@@ -2,7 +2,8 @@
 
 Each contract operation is named by its row id in the test name. The payment configuration's key check
 (`chalicelib.payments.config.is_known_key`) belongs to the PaymentAPI package; these tests replace it
-with a fixed set of keys so that they do not depend on that package's config file.
+with a fixed set of keys so that they do not depend on that package's config file; one test checks
+against the shipped config/payments.json through the real function.
 """
 
 from __future__ import annotations
@@ -264,6 +265,15 @@ def test_k7_bad_input_is_400_naming_the_field_and_writes_nothing(shop, fields, f
     assert response.status_code == 400
     assert list(body(response)) == [field]
     assert body(call(shop, "GET", f"{PAY}/{method_id}/country/", headers=as_(STAFF))) == []
+
+
+def test_k7_api_request_is_checked_against_the_shipped_payment_config(shop, monkeypatch):
+    monkeypatch.undo()  # the real chalicelib.payments.config.is_known_key and config/payments.json
+    method_id = new_method(shop, PAY)
+    assert new_payment_row(shop, method_id, api_request="BANKTRANSFER_CZK")["api_request"] == "BANKTRANSFER_CZK"
+    payload = {"country": "CZ", "vat_group": 1, "currency": "CZK", "price": "0", "api_request": "NOT_CONFIGURED"}
+    response = call(shop, "POST", f"{PAY}/{method_id}/country/", payload, headers=as_(MANAGER))
+    assert response.status_code == 400 and list(body(response)) == ["api_request"]
 
 
 def test_k7_missing_fields_are_named(shop):
