@@ -161,7 +161,8 @@ class BasePaymentMethod(ABC):
 
     @classmethod
     def parse_callback(cls, kwargs: dict, headers: dict, body: bytes) -> tuple[str, PaymentStatus]:
-        """(payment_id, status) from a gateway callback to `POST /payments/<key>/callback`.
+        """(payment_id, status) from a gateway callback to `POST /payments/<key>/callback`. `headers` has
+        lower-cased names; `body` is the raw request body.
 
         Default scheme: the body is JSON `{"payment_id": ..., "status": "PAID"}` and the header
         `X-Signature` holds the hex HMAC-SHA256 of the raw body under the kwarg `secret` (a `sha256=`
@@ -224,8 +225,8 @@ def verify_signature(secret, headers: dict, body: bytes) -> None:
         raise CallbackRejected(401, "invalid signature")
 
 
-def _header(headers, name: str) -> str | None:
-    value = headers.get(name) if hasattr(headers, "get") else None
+def _header(headers: dict, name: str) -> str | None:
+    value = headers.get(name.lower())
     if value is None:
-        value = next((v for k, v in dict(headers).items() if k.lower() == name.lower()), None)
+        value = next((v for k, v in headers.items() if str(k).lower() == name.lower()), None)
     return value
