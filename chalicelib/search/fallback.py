@@ -6,11 +6,13 @@ read page by page (the rebuild's source) and their texts folded the way the anal
 Lambda keeps that corpus for `SEARCH_FALLBACK_CACHE_SECONDS` (a 100,000-product catalog is some tens of
 MB and a few seconds to read).
 
-Matching follows the index: each query word is looked up in the title, short description and attribute
-list of the language (case- and accent-insensitive, HTML stripped), weighted 5 / 3 / 2 like the
-engine's fields, and the product id itself counts 10. A word scores most as a whole word, then as the
-start of a word, then anywhere inside one. Only when that finds fewer products than asked for, words
-of 3+ letters also match words one typo away. Best score first, then product id.
+Matching follows the index, so results do not change when the engine goes away: each query word is
+looked up in the title, short description and attribute list of the language (case- and
+accent-insensitive, HTML stripped), weighted 5 / 3 / 2 like the engine's fields, and the product id
+itself counts 10. A word matches a whole word, or the start of one (what the edge n-grams index; "heat"
+does not find "overheating" there either), the whole word scoring higher. Only when that finds fewer
+products than asked for, words of 3+ letters also match words (or word starts) one typo away, as the
+engine's fuzzy clause does. Best score first, then product id.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.search import documents, source, text
 from chalicelib.search.settings import SearchSettings
 
-WHOLE, PREFIX, INSIDE, TYPO = 1.0, 0.8, 0.5, 0.3
+WHOLE, PREFIX, TYPO = 1.0, 0.8, 0.3
 _lock = threading.Lock()
 _cache: dict = {}
 
@@ -85,8 +87,6 @@ def _word_score(word: str, folded: str, typos: bool) -> float:
         return WHOLE
     if f" {word}" in folded:
         return PREFIX
-    if word in folded:
-        return INSIDE
     if typos and len(word) >= 3:
         for candidate in folded.split():
             # a typo in the word itself, or in the part of a longer word that was typed so far

@@ -39,7 +39,9 @@ from chalicelib.search.settings import SearchSettings, load
 logger = logging.getLogger("ecoseller.search")
 
 LEASE_SECONDS = 180  # renewed after every page; a page takes seconds
-SAFETY_MARGIN_MS = 90_000  # stop when less than this is left of the Lambda's time (a page + finishing)
+# A run stops when less time is left than this plus twice its slowest page: room for one more page and
+# for finishing (restore settings, refresh, count, swap), whatever the function's timeout.
+FINISH_ALLOWANCE_MS = 15_000
 
 Log = Callable[[str], None]
 
@@ -183,6 +185,8 @@ def rebuild(context=None, *, restart: bool = False, from_source: Source | None =
     if not engine.index_exists(settings, state["index"]):
         raise _abandon(settings, state, "its index disappeared")
     src = from_source or Source()
+    slowest_ms = 0.0
+    page_started = time.monotonic()
     for ids, products in src.pages(state["after"], settings.page_size):
         lookup = src.lookup()  # per page: a renamed attribute is picked up by the rest of the load
         actions = (engine.index_action(state["index"], doc, version) for doc, version in documents_of(products, lookup))
@@ -193,12 +197,15 @@ def rebuild(context=None, *, restart: bool = False, from_source: Source | None =
         state["indexed"] += accepted + superseded
         state["rejected"] += len(rejected)
         state["pages"] += 1
-        out_of_time = context is not None and context.get_remaining_time_in_millis() < SAFETY_MARGIN_MS
+        slowest_ms = max(slowest_ms, (time.monotonic() - page_started) * 1000)
+        out_of_time = (context is not None
+                       and context.get_remaining_time_in_millis() < FINISH_ALLOWANCE_MS + 2 * slowest_ms)
         if not _checkpoint(settings, owner, state, release=out_of_time):
             return Outcome("busy", state["index"], state["indexed"], state["pages"], time.monotonic() - started)
         if out_of_time:
             _log("search_rebuild_paused", index=state["index"], after=state["after"], indexed=state["indexed"])
             return Outcome("paused", state["index"], state["indexed"], state["pages"], time.monotonic() - started)
+        page_started = time.monotonic()
     return _finish(settings, state, started)
 
 
