@@ -141,5 +141,17 @@ class TableDigest:
     def merge(self, other: TableDigest) -> None:
         self._sum = (self._sum + other._sum) % _MOD
 
+    def without(self, other: TableDigest) -> TableDigest:
+        """The digest of these lines minus `other`'s (which must be among them)."""
+        result = TableDigest()
+        result._sum = (self._sum - other._sum) % _MOD
+        return result
+
+    @classmethod
+    def from_hex(cls, text: str) -> TableDigest:
+        result = cls()
+        result._sum = int(text, 16)
+        return result
+
     def hexdigest(self) -> str:
         return f"{self._sum:064x}"

@@ -8,10 +8,12 @@
    if a table the export fills holds any item: a restore is a copy, not a merge (merged data would break
    the invariants kept by counters and unique claims).
 3. Load each table with BatchWriteItem, `workers` batches in flight, unprocessed items retried with
-   backoff (botocore already retries throttled calls).
-4. Verify: a consistent Scan of each restored table must give the manifest's item count and items digest
-   (`RestoreFailed` otherwise); then the data migrations the export does not record yet are applied (a
-   backup taken by an older version is brought up to date, as `migrate` would).
+   backoff (botocore already retries throttled calls). Items whose TTL has passed are not written: DynamoDB
+   would delete them soon after (and could do so during the check below); the log says how many.
+4. Verify: a consistent Scan of each restored table must give the manifest's item count and items digest,
+   less the expired items left out (`RestoreFailed` otherwise); then the data migrations the export does
+   not record yet are applied (a backup taken by an older version is brought up to date, as `migrate`
+   would).
 
 The outbox is not in an export (manifest.EXCLUDED): its table is created empty, so the restore sends no
 event to the notification consumers.
@@ -132,15 +134,36 @@ def write_batch(name: str, items: list[dict]) -> None:
     raise RestoreFailed(f"{name}: {left} items still unprocessed after {MAX_ATTEMPTS} attempts")
 
 
-def load_table(location: Location, logical: str, entry: dict, workers: int = DEFAULT_WORKERS) -> int:
-    """Write a table's file into its (empty) table; answers the items written. The file is read again, so
-    its checksum is checked again at the end (it could have changed since `verify_export`)."""
+class Loaded:
+    """What `load_table` wrote, and the expired items it left out (count and digest of their lines)."""
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.expired = 0
+        self.expired_digest = codec.TableDigest()
+
+
+def _expired(item: dict, ttl_attribute: str | None, now: float) -> bool:
+    value = item.get(ttl_attribute or "", {}).get("N")
+    if value is None:
+        return False  # DynamoDB's TTL ignores items without a number there
+    try:
+        return float(value) < now
+    except ValueError:
+        return False
+
+
+def load_table(location: Location, logical: str, entry: dict, workers: int = DEFAULT_WORKERS) -> Loaded:
+    """Write a table's file into its (empty) table. The file is read again, so its checksum is checked
+    again at the end (it could have changed since `verify_export`)."""
     name = db.table(logical)
-    keys = _key_names(TABLES[logical])
+    spec = TABLES[logical]
+    keys = _key_names(spec)
+    now = time.time()
     sha = hashlib.sha256()
+    loaded = Loaded()
     slots = threading.BoundedSemaphore(workers * 2)  # batches read ahead of the writers, at most
     in_flight: list[Future] = []
-    written = 0
 
     def submit(batch: list[dict]) -> None:
         slots.acquire()
@@ -152,7 +175,11 @@ def load_table(location: Location, logical: str, entry: dict, workers: int = DEF
         try:
             batch: list[dict] = []
             batch_keys: set[tuple] = set()
-            for _line, item in _items(location, logical, sha):
+            for line, item in _items(location, logical, sha):
+                if _expired(item, spec.ttl_attribute, now):
+                    loaded.expired += 1
+                    loaded.expired_digest.add(line)
+                    continue
                 key = tuple(item[k]["S"] for k in keys)
                 # A batch may not hold one key twice (DynamoDB refuses it); the final count tells.
                 if len(batch) == BATCH or key in batch_keys:
@@ -160,7 +187,7 @@ def load_table(location: Location, logical: str, entry: dict, workers: int = DEF
                     batch, batch_keys = [], set()
                 batch.append(item)
                 batch_keys.add(key)
-                written += 1
+                loaded.written += 1
                 if len(in_flight) > workers * 4:
                     for future in [f for f in in_flight if f.done()]:
                         future.result()  # the first failed batch stops the restore
@@ -175,15 +202,18 @@ def load_table(location: Location, logical: str, entry: dict, workers: int = DEF
             raise
     if sha.hexdigest() != entry["sha256"]:
         raise RestoreFailed(f"{location.describe(entry['file'])} changed while it was restored")
-    return written
+    return loaded
 
 
-def verify_table(logical: str, entry: dict, segments: int = DEFAULT_SEGMENTS) -> None:
+def verify_table(logical: str, entry: dict, loaded: Loaded, segments: int = DEFAULT_SEGMENTS) -> None:
+    """The restored table must hold exactly the export's items, less the expired ones left out."""
     name = db.table(logical)
     result = scan_table(name, segments)
-    if result.items != entry["items"]:
-        raise RestoreFailed(f"{name} holds {result.items} items after the restore, the export {entry['items']}")
-    if result.digest.hexdigest() != entry["items_digest"]:
+    expected = entry["items"] - loaded.expired
+    if result.items != expected:
+        raise RestoreFailed(f"{name} holds {result.items} items after the restore, the export {expected}")
+    digest = codec.TableDigest.from_hex(entry["items_digest"]).without(loaded.expired_digest)
+    if result.digest.hexdigest() != digest.hexdigest():
         raise RestoreFailed(f"{name}: the restored items differ from the export (items digest)")
 
 
@@ -206,9 +236,11 @@ def restore(location: Location, *, workers: int = DEFAULT_WORKERS, segments: int
     counts: dict[str, int] = {}
     for logical, entry in data["tables"].items():
         started = time.perf_counter()
-        counts[logical] = load_table(location, logical, entry, workers)
-        verify_table(logical, entry, segments)
+        loaded = load_table(location, logical, entry, workers)
+        verify_table(logical, entry, loaded, segments)
         elapsed = time.perf_counter() - started
-        log(f"{db.table(logical)}: {counts[logical]} items restored and verified in {elapsed:.1f} s")
+        counts[logical] = loaded.written
+        expired = f", {loaded.expired} expired by TTL left out" if loaded.expired else ""
+        log(f"{db.table(logical)}: {loaded.written} items restored and verified in {elapsed:.1f} s{expired}")
     apply_data_migrations(MIGRATIONS, log)
     return counts

@@ -77,3 +77,5 @@ def test_digest_ignores_order_but_not_content_or_multiplicity():
             page.add(value)
         merged.merge(page)
     assert merged.hexdigest() == digest(lines) and len(digest([])) == 64
+    without_b = codec.TableDigest.from_hex(digest(lines)).without(codec.TableDigest.from_hex(digest([b"b"])))
+    assert without_b.hexdigest() == digest([b"c", b"a"])

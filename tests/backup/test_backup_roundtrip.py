@@ -139,3 +139,19 @@ def test_aws_only_backup_needs_no_destination(aws, capsys):
     for logical in TABLES:
         (summary,) = db.client().list_backups(TableName=db.table(logical))["BackupSummaries"]
         assert summary["BackupArn"] in out and summary["BackupName"].startswith(db.table(logical) + "-")
+
+
+def test_items_whose_ttl_passed_are_not_restored(aws, tmp_path, monkeypatch, capsys):
+    """DynamoDB deletes them on its own schedule; restoring them would only make the check racy."""
+    db.put("main", {"PK": "BACKUPTEST#expired", "SK": "ITEM", "ttl": 1_000_000_000})
+    db.put("main", {"PK": "BACKUPTEST#live", "SK": "ITEM", "ttl": db.ttl_in(3600)})
+    db.put("main", {"PK": "BACKUPTEST#not-a-ttl", "SK": "ITEM", "ttl": "yesterday"})
+    source = dump("main")
+    assert cli.main(["backup", str(tmp_path / "e")]) == 0
+    assert read_manifest(tmp_path / "e")["tables"]["main"]["items"] == len(source)  # the export keeps all
+    use_prefix(monkeypatch, "restored")
+    assert cli.main(["restore", str(tmp_path / "e")]) == 0
+    out = capsys.readouterr().out
+    assert f"restored-main: {len(source) - 1} items restored and verified" in out
+    assert "1 expired by TTL left out" in out
+    assert dump("main") == [item for item in source if item["PK"] != "BACKUPTEST#expired"]
