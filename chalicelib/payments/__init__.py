@@ -1,0 +1,7 @@
+"""PaymentAPI (contract section 5): pluggable payment methods bound to payment method countries through
+`api_request`, QR bank transfers (qr/), online gateways, callbacks and the storefront's payment block.
+
+Other packages call `service.payment_block(order, urls.api_base_url(req))` (the order page, O10),
+`service.payment_summary(order)` (the dashboard's order detail) and `config.is_known_key(key)` (binding
+a method country). Merchants: README.md in this folder.
+"""
