@@ -8,6 +8,12 @@ chalicelib/core/queues.py, the same definitions `ensure_queues()` creates locall
 Chalice creates the notification handlers' event source mappings but cannot point them at resources
 of this template, nor enable SQS/stream partial batch responses; the function fragments below do both
 (the deep merge adds these properties to the functions `chalice package` generates).
+
+Search: an Amazon OpenSearch Service domain (search_resources), an IAM policy letting the functions'
+role call it (SigV4, no passwords), its endpoint handed to every function as OPENSEARCH_ENDPOINT
+(SAM Globals), and the search handlers' stream mapping on the outbox stream (a stream takes two
+consumers: the notification flow and the search index). The nightly rebuild's schedule is Chalice's
+own (SEARCH_REBUILD_SCHEDULE of the stage, read when the app is packaged).
 """
 
 from __future__ import annotations
@@ -94,6 +100,7 @@ def _function_event(function: str, event: str, properties: dict, depends_on: str
 
 def handler_fragments(table_prefix: str) -> dict:
     from chalicelib.notifications.handlers import OUTBOX_HANDLER
+    from chalicelib.search.handlers import OUTBOX_HANDLER as SEARCH_OUTBOX_HANDLER
 
     partial = {"FunctionResponseTypes": ["ReportBatchItemFailures"]}
     fragments = {}
@@ -102,9 +109,65 @@ def handler_fragments(table_prefix: str) -> dict:
         fragments.update(_function_event(spec.consumer, f"{spec.consumer}-sqs-event-source",
                                          {"Queue": {"Fn::Sub": arn}, **partial}, queue_logical_id(spec)))
     outbox = logical_id(TABLES["outbox"])
-    fragments.update(_function_event(OUTBOX_HANDLER, f"{OUTBOX_HANDLER}-dynamodb-event-source",
-                                     {"Stream": {"Fn::GetAtt": [outbox, "StreamArn"]}, **partial}))
+    for handler in (OUTBOX_HANDLER, SEARCH_OUTBOX_HANDLER):
+        fragments.update(_function_event(handler, f"{handler}-dynamodb-event-source",
+                                         {"Stream": {"Fn::GetAtt": [outbox, "StreamArn"]}, **partial}))
     return fragments
+
+
+SEARCH_DOMAIN = "SearchDomain"
+# The role `chalice package` creates for every function (autogen_policy).
+FUNCTION_ROLE = "DefaultRole"
+
+
+def search_domain_name(table_prefix: str) -> str:
+    """3-28 characters, lowercase letters, digits and hyphens, starting with a letter."""
+    return f"{table_prefix}-search"[:28].rstrip("-")
+
+
+def search_resources(table_prefix: str) -> dict:
+    """The OpenSearch Service domain and the policy that lets the functions' role use it."""
+    domain_arn = {"Fn::GetAtt": [SEARCH_DOMAIN, "Arn"]}
+    return {
+        SEARCH_DOMAIN: {
+            "Type": "AWS::OpenSearchService::Domain",
+            "Properties": {
+                "DomainName": search_domain_name(table_prefix),
+                "EngineVersion": "OpenSearch_2.19",
+                # Two data nodes in two zones: the index keeps one replica (SEARCH_REPLICAS) on the other node.
+                "ClusterConfig": {"InstanceType": "t3.medium.search", "InstanceCount": 2,
+                                  "ZoneAwarenessEnabled": True, "ZoneAwarenessConfig": {"AvailabilityZoneCount": 2}},
+                "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": 10},
+                "EncryptionAtRestOptions": {"Enabled": True},
+                "NodeToNodeEncryptionOptions": {"Enabled": True},
+                "DomainEndpointOptions": {"EnforceHTTPS": True, "TLSSecurityPolicy": "Policy-Min-TLS-1-2-2019-07"},
+                # Only SigV4-signed requests of this account's principals that IAM allows (SearchAccessPolicy).
+                "AccessPolicies": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                    "Action": "es:ESHttp*",
+                    "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:es:${{AWS::Region}}:${{AWS::AccountId}}:"
+                                            f"domain/{search_domain_name(table_prefix)}/*"}}]},
+            },
+        },
+        "SearchAccessPolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "SearchIndexAccess",
+                "Roles": [{"Ref": FUNCTION_ROLE}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow",
+                    "Action": ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+                    "Resource": [domain_arn, {"Fn::Join": ["", [domain_arn, "/*"]]}]}]},
+            },
+        },
+    }
+
+
+def search_globals() -> dict:
+    """Every function learns the domain's endpoint (requests to it are SigV4-signed)."""
+    return {"Function": {"Environment": {"Variables": {
+        "OPENSEARCH_ENDPOINT": {"Fn::GetAtt": [SEARCH_DOMAIN, "DomainEndpoint"]}}}}}
 
 
 def build(table_prefix: str) -> dict:
@@ -112,7 +175,8 @@ def build(table_prefix: str) -> dict:
     for spec in QUEUES.values():
         resources.update(queue_resources(spec, table_prefix))
     resources.update(handler_fragments(table_prefix))
-    return {"Resources": resources}
+    resources.update(search_resources(table_prefix))
+    return {"Globals": search_globals(), "Resources": resources}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,12 +41,14 @@ def _build_client(settings: SearchSettings, timeout: float):
                      "http_compress": True}
     if settings.sigv4:
         import boto3
-        from opensearchpy import AWSV4SignerAuth
+
+        # The signer for opensearch-py's default urllib3 transport (AWSV4SignerAuth is the one for requests).
+        from opensearchpy import Urllib3AWSV4SignerAuth
 
         credentials = boto3.session.Session().get_credentials()
         if credentials is None:
             raise EngineError("no AWS credentials to sign OpenSearch requests with")
-        options["http_auth"] = AWSV4SignerAuth(credentials, settings.aws_region, settings.aws_service)
+        options["http_auth"] = Urllib3AWSV4SignerAuth(credentials, settings.aws_region, settings.aws_service)
     return OpenSearch(**options)
 
 

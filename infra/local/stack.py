@@ -3,7 +3,8 @@
 * moto's server emulates DynamoDB, SQS, S3, SES, EventBridge and Secrets Manager on loopback;
 * osmem-server is the local OpenSearch-compatible search engine;
 * tables are migrated, the saved state under `.data/` is restored (or demo data loaded on the first
-  start), and a superuser is created;
+  start), the search index is built from it (the engine keeps nothing across restarts), and a
+  superuser is created;
 * the Lambda event handlers (SQS consumers, stream consumers, schedules) run from local pollers
   through the same handler functions Lambda calls;
 * the API is served by Chalice's local server on http://127.0.0.1:8000 (PORT to change it);
@@ -69,6 +70,14 @@ def configure_environment(data_dir: Path) -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
+def stream_tables() -> dict[str, str]:
+    """Which table's stream feeds each stream handler, as each feature declares it."""
+    from chalicelib.notifications import handlers as notification_handlers
+    from chalicelib.search import handlers as search_handlers
+
+    return {**notification_handlers.stream_tables(), **search_handlers.stream_tables()}
+
+
 class LocalStack:
     def __init__(self, host: str, port: int, data_dir: Path, demo: bool, snapshot_interval: float):
         self.host = host
@@ -130,6 +139,20 @@ class LocalStack:
         apply_data_migrations(MIGRATIONS, log=log)
         if self.demo:
             demo.load_demo_data(log=log)
+        self.prepare_search()
+
+    def prepare_search(self) -> None:
+        """Build the search index from the data just loaded, the way the nightly rebuild does."""
+        from chalicelib.search import rebuild
+
+        if self.osmem is None:
+            return
+        try:
+            outcome = rebuild.rebuild(restart=True)  # a rebuild left over in the saved state is for a gone engine
+        except Exception as error:  # noqa: BLE001 - the shop still runs, search answers from the fallback
+            log(f"search index not built ({error}); search uses the fallback")
+            return
+        log(f"search index: {outcome.describe()}")
 
     def prepare_notifications(self) -> None:
         """The notification queues, and a verified sender in the emulated SES (it refuses others)."""
@@ -150,7 +173,6 @@ class LocalStack:
         return email, password
 
     def start_events(self, app) -> None:
-        from chalicelib.notifications.handlers import stream_tables
         from infra.local.events import EventDriver
 
         self.driver = EventDriver(app, log=lambda line: log(f"events: {line}"), stream_tables=stream_tables())
