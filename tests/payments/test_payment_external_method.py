@@ -67,3 +67,35 @@ def test_an_order_paid_through_the_example_method(acme, client):
     assert paid.status_code == 200 and body(paid) == {"payment_id": "ACME-2001", "status": "PAID", "changed": True}
     assert service.payment_block(stored_order(order["token"]), API) == {"status": "PAID"}
     assert outbox_events("ORDER_FULLY_PAID")[0]["payload"]["method"] == "ACME_PAY"
+
+
+def test_bound_to_a_country_from_the_dashboard_and_paid(acme, client):
+    """K7 accepts the example's key (and refuses an unknown one) once PAYMENT_CONFIG_PATH names the file;
+    an order carrying that binding pays through it."""
+    from chalicelib.localization import service as localization
+    from tests.helpers import auth, call, make_user
+
+    localization.create_currency({"code": "CZK", "symbol": "Kč", "symbol_position": "AFTER"})
+    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs"})
+    localization.create_vat_group({"country": "CZ", "name": "Standard", "rate": "21", "is_default": True})
+    make_user("payments@example.com", "pw", staff=True,
+              permissions=("paymentmethod_add_permission", "paymentmethod_change_permission"))
+    headers = auth("payments@example.com")
+    method = call(client, "POST", "/cart/dashboard/payment/method/", {}, headers=headers)
+    assert method.status_code == 201, method.body
+    rows = f"/cart/dashboard/payment/method/{body(method)['id']}/country/"
+    row = {"payment_method": body(method)["id"], "country": "CZ", "vat_group": 1, "currency": "CZK",
+           "price": "0.00", "is_active": True}
+
+    unknown = call(client, "POST", rows, {**row, "api_request": "TEST_API"}, headers=headers)
+    assert unknown.status_code == 400 and "api_request" in body(unknown)
+    bound = call(client, "POST", rows, {**row, "api_request": "ACME_PAY"}, headers=headers)
+    assert bound.status_code == 201, bound.body
+    assert body(bound)["api_request"] == "ACME_PAY"
+
+    order = make_order(api_request=body(bound)["api_request"], number=2002, total="120.00")
+    block = service.payment_block(order, API)
+    assert block["data"]["payment_id"] == "ACME-2002"
+    paid = acme_callback(client, {"transaction": "ACME-2002", "state": "paid"})
+    assert paid.status_code == 200
+    assert service.payment_block(stored_order(order["token"]), API) == {"status": "PAID"}
