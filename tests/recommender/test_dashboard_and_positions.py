@@ -1,0 +1,94 @@
+"""RS3 (the recommender's dashboard data, passed through) and the category positions used for
+`sort_by=recommended`."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.recommender import client as rs_client
+from chalicelib.recommender.positions import product_positions
+from tests.helpers import auth, body, call, make_user
+
+DASHBOARD = "/recommender/dashboard/recommender-system"
+DATES = "date_from=2023-08-01T00:00:00.000Z&date_to=2023-08-31T23:59:59.999Z"
+
+
+@pytest.fixture
+def staff(client):
+    make_user("staff@example.com", "pw", staff=True)
+    return auth("staff@example.com")
+
+
+def test_dashboard_is_staff_only(client):
+    assert call(client, "GET", f"{DASHBOARD}?{DATES}&page=performance").status_code == 401
+    make_user("shopper@example.com", "pw")
+    response = call(client, "GET", f"{DASHBOARD}?{DATES}&page=performance", headers=auth("shopper@example.com"))
+    assert response.status_code == 403 and body(response) == "User doesnt have permission"
+
+
+def test_dashboard_without_recommender_is_null(client, staff):
+    response = call(client, "GET", f"{DASHBOARD}/?{DATES}&page=configuration", headers=staff)
+    assert response.status_code == 200
+    assert response.body == b"null" and response.headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(("query", "errors"), [
+    ("page=training", {"date_from": ["This field is required."], "date_to": ["This field is required."]}),
+    ("date_from=2023-08-01&page=training", {"date_to": ["This field is required."]}),
+    (f"{DATES}", {"page": ["This field is required."]}),
+    (f"{DATES}&page=secrets", {"page": ['"secrets" is not a valid choice.']}),
+    ("date_from=yesterday&date_to=2023-08-31&page=training",
+     {"date_from": ["Enter a valid ISO 8601 date-time, e.g. 2023-08-01T00:00:00.000Z."]}),
+])
+def test_dashboard_missing_or_bad_parameter_is_400_naming_it(client, staff, query, errors):
+    response = call(client, "GET", f"{DASHBOARD}?{query}", headers=staff)
+    assert response.status_code == 400 and body(response) == errors
+
+
+def test_dashboard_passes_the_recommender_answer_through(client, staff, fake_rs):
+    data = {"models": ["ease", "popularity"], "performance": {"coverage": 0.4}, "info": None}
+    fake_rs.answers["/dashboard/performance"] = (200, data)
+    response = call(client, "GET", f"{DASHBOARD}?{DATES}&page=performance", headers=staff)
+    assert response.status_code == 200 and body(response) == data
+    seen = fake_rs.last("/dashboard/performance")
+    assert seen.method == "GET"
+    assert seen.query == {"date_from": "2023-08-01T00:00:00.000Z", "date_to": "2023-08-31T23:59:59.999Z"}
+
+
+def test_dashboard_recommender_failure_is_502(client, staff, fake_rs):
+    fake_rs.answers["/dashboard/training"] = (500, {"trace": "internal"})
+    response = call(client, "GET", f"{DASHBOARD}?{DATES}&page=training", headers=staff)
+    assert response.status_code == 502 and body(response) == {"error": "The recommender system did not answer."}
+
+
+# --- category positions (sort_by=recommended) -----------------------------------------------------------
+
+def test_positions_without_recommender_are_none(aws):
+    assert product_positions(3, "s-1", None) is None
+
+
+def test_positions_from_the_recommender(aws, fake_rs):
+    fake_rs.answers["/predict/product_positions"] = (200, {"5": 0, "2": 1, "x": 2, "7": "first", "9": 3.0})
+    assert product_positions("3", "s-1", "shopper@example.com") == {5: 0, 2: 1, 9: 3}
+    assert fake_rs.last("/predict/product_positions").body == {
+        "recommendation_type": "CATEGORY_LIST", "category_id": 3, "session_id": "s-1",
+        "user_id": "shopper@example.com"}
+
+
+@pytest.mark.parametrize("answer", [(503, {}), (200, [1, 2]), (200, b"not json")])
+def test_positions_on_failure_are_none(aws, fake_rs, answer):
+    fake_rs.answers["/predict/product_positions"] = answer
+    assert product_positions(3, None, None) is None
+
+
+def test_positions_are_not_asked_while_the_recommender_cools_down(aws, fake_rs):
+    fake_rs.answers["/predict"] = (500, {})
+    with pytest.raises(rs_client.RecommenderError):
+        rs_client.predict({"recommendation_type": "HOMEPAGE"})
+    assert product_positions(3, None, None) is None
+    assert fake_rs.paths() == ["POST /predict"]
+
+
+def test_positions_for_a_non_numeric_category_are_none(aws, fake_rs):
+    assert product_positions("abc", None, None) is None
+    assert fake_rs.requests == []
