@@ -10,7 +10,8 @@ path, relative to the config file's folder: a merchant's method can live next to
 modules, so existing ecoseller configs load unchanged. String kwargs may reference environment variables
 as `${NAME}` (secrets do not belong in the file). Keys starting with `_` are comments.
 
-The file is validated as a whole once per process (the app validates it at import, so a bad file fails
+Without `PAYMENT_CONFIG_PATH` and without the default file there are no payment methods (a warning is
+logged). The file is validated as a whole once per process (the app validates it at import, so a bad file fails
 the deployment, not the first order) and again when it changes: each key must name an importable,
 concrete subclass of `PayBySquareMethod` or `OnlinePaymentMethod` whose `validate_kwargs` accepts the
 kwargs. `ConfigError` names the key and the problem. Check a file with
@@ -24,6 +25,7 @@ import importlib
 import importlib.util
 import inspect
 import json
+import logging
 import os
 import re
 import sys
@@ -43,6 +45,8 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # The original's module paths and the built-in modules that replace them.
 ALIASES = {"api.payments.modules.": "chalicelib.payments.modules."}
 ENTRY_KEYS = {"implementation", "kwargs"}
+
+logger = logging.getLogger("ecoseller.payments")
 
 
 class ConfigError(RuntimeError):
@@ -88,17 +92,24 @@ def load() -> dict[str, MethodSpec]:
         return cached.methods
     with _lock:
         env: dict[str, str | None] = {}
-        methods = validate_config(path, env_used=env)
+        if stamp[1] is None and not stamp[3]:
+            # No file where the default would be (a package built without config/): no payment methods.
+            # A file named explicitly must exist (validate_config fails on it).
+            logger.warning("payments: %s does not exist; no payment method is configured", path)
+            methods: dict[str, MethodSpec] = {}
+        else:
+            methods = validate_config(path, env_used=env)
         _cache = _Loaded(stamp, env, methods)
     return methods
 
 
 def _stamp(path: Path) -> tuple:
+    explicit = bool(os.environ.get(ENV_VAR, "").strip())
     try:
         info = path.stat()
     except OSError:
-        return (str(path), None, None)
-    return (str(path), info.st_mtime_ns, info.st_size)
+        return (str(path), None, None, explicit)
+    return (str(path), info.st_mtime_ns, info.st_size, explicit)
 
 
 def get(key: str | None) -> MethodSpec | None:

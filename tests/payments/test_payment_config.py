@@ -183,3 +183,12 @@ def test_command_line_check():
     assert result.returncode == 0, result.stderr
     assert "TEST_API: api.payments.modules.TestGateway.TestGateway (OnlinePaymentMethod)" in result.stdout
     assert len(result.stdout.splitlines()) == len([k for k in shipped_config() if not k.startswith("_")])
+
+
+def test_no_default_file_means_no_methods_but_a_named_file_must_exist(monkeypatch, tmp_path):
+    monkeypatch.delenv("PAYMENT_CONFIG_PATH", raising=False)
+    monkeypatch.setattr(config, "_config_path", lambda filename, env_var: tmp_path / filename)
+    assert config.load() == {} and not config.is_known_key("TEST_API")
+    monkeypatch.setenv("PAYMENT_CONFIG_PATH", str(tmp_path / "payments.json"))
+    with pytest.raises(config.ConfigError, match="does not exist"):
+        config.load()
