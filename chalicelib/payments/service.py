@@ -45,6 +45,7 @@ from chalicelib.payments.base import (
 logger = logging.getLogger("ecoseller.payments")
 
 STATUS_CHECK_SECONDS = 30
+MAX_PAYMENT_ID = 200
 FINAL = (PaymentStatus.PAID, PaymentStatus.CANCELLED)
 _ATTEMPTS = 3
 
@@ -94,7 +95,10 @@ def payment_block(order: dict, base_url: str) -> dict | None:
     spec = config.get(key)
     if spec is None:
         logger.error("order %s: payment method %r is not in the payments config", order.get("token"), key)
-        return {"status": (status or PaymentStatus.PENDING).value, "data": None}
+        data = store.payment_data(record)
+        if data is not None:  # started before the key left the config: what was shown stays valid
+            data = {**data, "payment_type": record.get("payment_type")}
+        return {"status": (status or PaymentStatus.PENDING).value, "data": data}
     try:
         if store.payment_data(record) is None:
             record = _start(order, spec, base_url, record)
@@ -155,6 +159,8 @@ def _check_result(spec: config.MethodSpec, result) -> None:
     payment_id = result.get("payment_id")
     if payment_id is None or isinstance(payment_id, bool) or not str(payment_id).strip():
         raise PaymentError(f"{where} must return a payment_id")
+    if len(str(payment_id)) > MAX_PAYMENT_ID:
+        raise PaymentError(f"{where} returned a payment_id over {MAX_PAYMENT_ID} characters")
     if spec.payment_type == PAY_BY_SQUARE:
         if not isinstance(result.get("qr_code"), str) or not isinstance(result.get("payment_data"), dict):
             raise PaymentError(f"{where} must return qr_code (base64 text) and payment_data (a dict)")
@@ -272,7 +278,8 @@ def handle_callback(key: str, headers, body: bytes) -> dict:
 
 def find_order(key: str, payment_id: str) -> dict:
     """The order of payment `payment_id` of method `key`; NotFound (404) when there is none."""
-    token = store.find_order_token(key, payment_id) if payment_id else None
+    # Ids longer than any gateway's would not fit a DynamoDB key: they cannot be ours.
+    token = store.find_order_token(key, payment_id) if payment_id and len(payment_id) <= MAX_PAYMENT_ID else None
     order = orders_store.get_order(token) if token else None
     if order is None or (order.get("payment") or {}).get("method") != key:
         raise NotFound({"detail": "Unknown payment."})

@@ -212,3 +212,13 @@ def test_payment_summary_for_the_dashboard(aws, clock):
     assert summary["payment_type"] == "PayBySquareMethod"
     assert [(h["status"], h["source"]) for h in summary["history"]] == [("PENDING", "pay"), ("PAID", "dashboard")]
     assert summary["history"][1]["at"] > summary["history"][0]["at"]
+
+
+def test_a_key_removed_from_the_config_keeps_showing_what_was_started(counting, payments_config):
+    order = make_order(api_request="GW")
+    started = service.payment_block(order, API)
+    payments_config({"OTHER": {"implementation": "chalicelib.payments.modules.TestGateway.TestGateway",
+                               "kwargs": {"secret": "s" * 20}}}, name="later.json")
+    assert service.payment_block(stored_order(order["token"]), API) == started
+    fresh = make_order(api_request="GW", number=9)
+    assert service.payment_block(fresh, API) == {"status": "PENDING", "data": None}

@@ -207,3 +207,10 @@ def test_dashboard_lists_the_configured_keys(staff, monkeypatch):
     assert response.status_code == 200
     keys = {entry["key"]: entry["payment_type"] for entry in body(response)}
     assert keys["TEST_API"] == "OnlinePaymentMethod" and keys["BANKTRANSFER_CZK"] == "PayBySquareMethod"
+
+
+def test_an_oversized_payment_id_is_just_unknown(client):
+    started()
+    response = callback(client, "TEST_API", {"payment_id": "X" * 5000, "status": "PAID"})
+    assert response.status_code == 404
+    assert call(client, "GET", "/payments/TEST_API/test-gateway/" + "X" * 3000).status_code == 404
