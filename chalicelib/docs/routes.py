@@ -1,4 +1,6 @@
-"""`/api/openapi.json` and Swagger UI at `/api/docs/` (the original's `/swagger.json` and `/swagger/` too)."""
+"""`/api/openapi.json` and Swagger UI at `/api/docs/` (the original's `/swagger.json` and `/swagger/` too),
+and the JSON Schemas of the notification payloads: `/api/events/schemas.json` (all triggers),
+`/api/events/schemas/<TRIGGER>` (one), and in the OpenAPI document as its `webhooks`."""
 
 from __future__ import annotations
 
@@ -47,14 +49,42 @@ def _prefix(req: Req) -> str:
     return full[: len(full.rstrip("/")) - len(resource)] if full.rstrip("/").endswith(resource) else ""
 
 
+def _document(req: Req) -> dict:
+    from chalicelib.notifications import payload_schemas
+
+    document = openapi.document(_prefix(req) or "/")
+    # What the shop sends out: every notification trigger's payload, as OpenAPI 3.1 webhooks.
+    document["webhooks"] = payload_schemas.webhooks()
+    return document
+
+
 @routes.route("/api/openapi.json", ["GET"], access=PUBLIC, summary="The OpenAPI 3.1 document of this API.")
 def openapi_document(req: Req):
-    return openapi.document(_prefix(req) or "/")
+    return _document(req)
 
 
 @routes.route("/swagger.json", ["GET"], access=PUBLIC, summary="Alias of /api/openapi.json (the original's path).")
 def swagger_json(req: Req):
-    return openapi.document(_prefix(req) or "/")
+    return _document(req)
+
+
+@routes.route("/api/events/schemas.json", ["GET"], access=PUBLIC,
+              summary="The JSON Schema (draft 2020-12) of every notification trigger's payload: {trigger: schema}.")
+def event_schemas(req: Req):
+    from chalicelib.notifications import payload_schemas
+
+    return payload_schemas.all_schemas()
+
+
+@routes.route("/api/events/schemas/{trigger}", ["GET"], access=PUBLIC,
+              summary="The JSON Schema (draft 2020-12) of one notification trigger's payload.")
+def event_schema(req: Req, trigger: str):
+    from chalicelib.notifications import payload_schemas
+
+    schema = payload_schemas.schema_for(trigger.removesuffix(".json"))
+    if schema is None:
+        raise NotFound()
+    return schema
 
 
 def _page(req: Req) -> Response:
