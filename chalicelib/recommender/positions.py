@@ -43,3 +43,11 @@ def product_positions(category_id, session_id: str | None, user_id: str | None) 
         except (TypeError, ValueError):
             continue
     return positions
+
+
+def ranked(ids: list[int], positions: dict[int, int] | None) -> list[int]:
+    """`ids` in the RS's order: by position, products without one last in their given order; `ids`
+    unchanged when there are no positions (no RS, or it failed)."""
+    if not positions:
+        return list(ids)
+    return sorted(ids, key=lambda product_id: (product_id not in positions, positions.get(product_id, 0)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.recommender import client as rs_client
-from chalicelib.recommender.positions import product_positions
+from chalicelib.recommender.positions import product_positions, ranked
 from tests.helpers import auth, body, call, make_user
 
 DASHBOARD = "/recommender/dashboard/recommender-system"
@@ -92,3 +92,9 @@ def test_positions_are_not_asked_while_the_recommender_cools_down(aws, fake_rs):
 def test_positions_for_a_non_numeric_category_are_none(aws, fake_rs):
     assert product_positions("abc", None, None) is None
     assert fake_rs.requests == []
+
+
+def test_ranked_puts_products_without_a_position_last_in_their_order():
+    assert ranked([1, 2, 3, 4, 5], {4: 0, 2: 1, 9: 2}) == [4, 2, 1, 3, 5]
+    assert ranked([3, 1, 2], {1: 5, 2: 5}) == [1, 2, 3]  # ties keep the given order
+    assert ranked([3, 1, 2], None) == [3, 1, 2] and ranked([3, 1], {}) == [3, 1]
