@@ -81,9 +81,9 @@ def collect(records: list[dict]) -> Work:
         except (KeyError, TypeError, ValueError) as error:  # a malformed record must not block the shard
             logger.warning("search_outbox_record_skipped %s: %s", type(error).__name__, error)
             continue
-        has_product_event = any(kind.startswith("PRODUCT_") for kind, _ in events)
+        has_product_event = any(kind.rpartition("_")[0] == "PRODUCT" for kind, _ in events)
         for kind, payload in events:
-            model, _, action = kind.rpartition("_")
+            model, _, action = kind.rpartition("_")  # PRODUCT_DETAIL_ENTER and the like fall through
             if model == "PRODUCT":
                 work.products.add(int(payload["id"]))
             elif model in ("PRODUCTVARIANT", "PRICE") and not has_product_event:

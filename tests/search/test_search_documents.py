@@ -68,3 +68,35 @@ def test_text_rules():
     assert text.one_edit_apart("heat", "beat")
     assert not text.one_edit_apart("heat", "head_")
     assert not text.one_edit_apart("abcd", "badc")
+
+
+def _record(event_type: str, payload: dict, batch: list[tuple[str, dict]] | None = None, name: str = "INSERT"):
+    from chalicelib.core import events
+    from chalicelib.core.store import db
+
+    if batch:
+        item = events.outbox_put_batch(batch)["Put"]["item"]
+    else:
+        item = events.event_item(event_type, payload)
+    return {"eventName": name, "dynamodb": {"NewImage": db.serialize(item), "SequenceNumber": "1"}}
+
+
+def test_which_events_touch_which_documents():
+    from chalicelib.search import live
+
+    work = live.collect([
+        _record("", {}, batch=[("PRODUCT_UPDATE", {"id": 3}), ("PRODUCTVARIANT_UPDATE", {"sku": "A"}),
+                               ("PRICE_UPDATE", {"product_variant_sku": "A"})]),
+        _record("PRICE_UPDATE", {"id": 9, "product_variant_sku": "B"}),  # on its own: its product
+        _record("PRODUCTVARIANT_UPDATE", {"sku": "C"}),
+        _record("ATTRIBUTE_SAVE", {"id": 5}),  # a new value is on no product yet
+        _record("ATTRIBUTE_UPDATE", {"id": 6}),
+        _record("ATTRIBUTETYPE_DELETE", {"id": 7}),
+        _record("CATEGORY_UPDATE", {"id": 8}),
+        _record("PRODUCT_DETAIL_ENTER", {"product_id": 3}),  # recommender traffic
+        _record("PRODUCT_DELETE", {"id": 4}, name="REMOVE"),  # the outbox item expiring
+        {"eventName": "INSERT", "dynamodb": {"NewImage": {"SK": {"S": "EVENT"}, "type": {"S": "PRODUCT_SAVE"},
+                                                          "payload": {"S": "not json"}}}},  # skipped, logged
+    ])
+    assert (work.products, work.skus, work.attributes, work.attribute_types, work.categories) == (
+        {3}, {"B", "C"}, {6}, {7}, {8})
