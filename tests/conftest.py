@@ -24,6 +24,11 @@ for _name, _value in TEST_ENV.items():
 for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "JWT_SECRET_ARN"):
     os.environ.pop(_name, None)
 
+# moto must serialize requests as DynamoDB does, or concurrent-checkout tests see impossible races.
+from infra.local import moto_serial  # noqa: E402
+
+moto_serial.install()
+
 
 @pytest.fixture(autouse=True)
 def _fresh_settings():

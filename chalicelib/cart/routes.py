@@ -101,14 +101,14 @@ def get_shipping_method(req: Req, token: str):
 @routes.route("/cart/storefront/{token}/payment-method/{id}", ["PUT"], access=PUBLIC,
               summary="Choose a payment method country, one offered with the chosen shipping method (K35).")
 def set_payment_method(req: Req, token: str, id: str):
-    service.set_payment_method(token, id)
+    service.set_payment_method(token, id, req.origin())
     return empty(204)
 
 
 @routes.route("/cart/storefront/{token}/shipping-method/{id}", ["PUT"], access=PUBLIC,
               summary="Choose a shipping method country of the cart's country (K36).")
 def set_shipping_method(req: Req, token: str, id: str):
-    service.set_shipping_method(token, id)
+    service.set_shipping_method(token, id, req.origin())
     return empty(204)
 
 

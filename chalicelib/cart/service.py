@@ -265,20 +265,15 @@ def set_info(token: str, name: str, body) -> None:
 
 # --- K33-K36: methods -------------------------------------------------------------------------------
 
-def _currency_info(code: str | None) -> dict:
-    currency = localization.get_currency(code) if code else None
-    return {k: (currency or {}).get(k, code if k != "symbol_position" else "AFTER")
-            for k in ("code", "symbol", "symbol_position")}
-
-
-def freeze_method(kind: str, row: dict, language: str) -> dict:
+def freeze_method(kind: str, row: dict, language: str, origin: str | None = None) -> dict:
+    """The method as the cart (and later the order) keeps it: texts, image, prices in cents."""
+    from chalicelib.core import money
     from chalicelib.methods import service as methods
 
-    frozen = methods.snapshot(kind, row, language)
-    frozen["country"] = row.get("country")
-    frozen["currency_info"] = _currency_info(row.get("currency"))
-    if kind == "shipping":
-        frozen["payment_methods"] = [int(i) for i in row.get("payment_methods") or []]
+    frozen = methods.snapshot(kind, row, language, origin)
+    # The customer pays whole cents: the gross price is rounded once, here, like the lines' prices.
+    frozen["price_incl_vat"] = money.quantize(frozen["price_incl_vat"])
+    frozen["price_without_vat"] = money.quantize(frozen["price_without_vat"])
     return frozen
 
 
@@ -299,12 +294,12 @@ def _usable_row(kind: str, row_id, country: str | None) -> dict:
     return row
 
 
-def set_shipping_method(token: str, row_id) -> None:
+def set_shipping_method(token: str, row_id, origin: str | None = None) -> None:
     cart = get_or_404(token, None)
     row = _usable_row("shipping", row_id, cart.get("country"))
 
     def change(cart: dict) -> None:
-        cart["shipping_method_country"] = freeze_method("shipping", row, cart.get("language") or "en")
+        cart["shipping_method_country"] = freeze_method("shipping", row, cart.get("language") or "en", origin)
         payment = cart.get("payment_method_country")
         if payment and int(payment["id"]) not in cart["shipping_method_country"]["payment_methods"]:
             cart.pop("payment_method_country")  # no longer offered with the new shipping method
@@ -312,7 +307,7 @@ def set_shipping_method(token: str, row_id) -> None:
     _mutate(token, change, missing=None)
 
 
-def set_payment_method(token: str, row_id) -> None:
+def set_payment_method(token: str, row_id, origin: str | None = None) -> None:
     cart = get_or_404(token, None)
     row = _usable_row("payment", row_id, cart.get("country"))
     shipping = cart.get("shipping_method_country")
@@ -324,6 +319,6 @@ def set_payment_method(token: str, row_id) -> None:
     def change(cart: dict) -> None:
         if (cart.get("shipping_method_country") or {}).get("id") != shipping["id"]:
             raise ApiError({"error": "The shipping method changed meanwhile; choose the payment again."}, 400)
-        cart["payment_method_country"] = freeze_method("payment", row, cart.get("language") or "en")
+        cart["payment_method_country"] = freeze_method("payment", row, cart.get("language") or "en", origin)
 
     _mutate(token, change, missing=None)

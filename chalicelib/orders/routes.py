@@ -1,5 +1,90 @@
-"""Routes of the orders feature (stub: filled in by its issue)."""
+"""Order routes (contract 1.4: O1-O11).
 
-from chalicelib.core.http.routing import Routes
+Storefront order routes are public: the order token (a random UUID) is the credential, as in the
+original; the shopper's own order list needs a login. Dashboard reads need STAFF, status and complaint
+changes `order_change_permission`.
+"""
+
+from chalicelib.core.auth.access import PUBLIC, STAFF, permission
+from chalicelib.core.http.errors import BadRequest
+from chalicelib.core.http.routing import Req, Routes, empty, json_response
+from chalicelib.orders import checkout, complaints, service, stats, views
 
 routes = Routes(__name__, tag="orders")
+
+ORDER_CHANGE = permission("order_change_permission")
+
+
+# --- dashboard -------------------------------------------------------------------------------------
+
+@routes.route("/order/dashboard", ["GET"], access=STAFF, summary="Every order, newest first (O1).")
+def list_orders(req: Req):
+    return service.list_orders()
+
+
+@routes.route("/order/dashboard/today-stats", ["GET"], access=STAFF,
+              summary="Today's orders, revenue and best seller (O2), from daily counters.")
+def today_stats(req: Req):
+    return stats.today_stats()
+
+
+@routes.route("/order/dashboard/month-stats", ["GET"], access=STAFF,
+              summary="The last 30 days' orders, revenue, best sellers and orders per day (O3).")
+def month_stats(req: Req):
+    return stats.month_stats()
+
+
+@routes.route("/order/dashboard/complaint/{id}", ["PUT"], access=ORDER_CHANGE,
+              summary="Approve or decline a complaint (O4); the customer is notified.")
+def update_complaint(req: Req, id: str):
+    complaints.set_status(id, req.json_body())
+    return empty(204)
+
+
+@routes.route("/order/dashboard/{token}", ["GET"], access=STAFF,
+              summary="An order with its cart, complaints and payment (O5).")
+def dashboard_order(req: Req, token: str):
+    order = service.dashboard_order(token)
+    return {**views.order_json(order), "payment": service.payment_summary(order)}
+
+
+@routes.route("/order/dashboard/{token}", ["PUT"], access=ORDER_CHANGE,
+              summary="Change the order status: PENDING, PROCESSING, SHIPPED or CANCELLED (O6).")
+def update_order_status(req: Req, token: str):
+    service.set_status(token, req.json_body())
+    return empty(204)
+
+
+# --- storefront ------------------------------------------------------------------------------------
+
+@routes.route("/order/storefront", ["POST"], access=PUBLIC,
+              summary="Order the cart (O7): one transaction; the same cart gives the same order token.")
+def place_order(req: Req):
+    token, status = checkout.place_order(req.json_body())
+    return json_response({"token": token}, status)
+
+
+@routes.route("/order/storefront/orders", ["GET"], access=PUBLIC, summary="The caller's orders (O8).")
+def my_orders(req: Req):
+    user = req.user
+    if user is None:
+        raise BadRequest("User is not authenticated")
+    return service.user_orders(user.email)
+
+
+@routes.route("/order/storefront/complaint", ["POST"], access=PUBLIC,
+              summary="Complain about an item of an order: RETURN or WARRANTY_CLAIM (O9).")
+def create_complaint(req: Req):
+    return json_response(complaints.create(req.json_body()), 201)
+
+
+@routes.route("/order/storefront/{token}", ["GET"], access=PUBLIC,
+              summary="The order and its payment: QR bank transfer data or the gateway link (O10).")
+def storefront_order(req: Req, token: str):
+    order = service.storefront_order(token)
+    return {"order": views.order_json(order), "payment": service.payment_block(order, req.origin())}
+
+
+@routes.route("/order/storefront/{token}/items", ["GET"], access=PUBLIC, summary="The order's items (O11).")
+def order_items(req: Req, token: str):
+    return views.items_json(service.storefront_order(token))

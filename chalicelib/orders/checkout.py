@@ -1,0 +1,185 @@
+"""Checkout (contract O7, 10.4): a cart becomes an order in one DynamoDB transaction.
+
+1. The body and the cart are checked; each failure answers 400 with its own message (the original
+   answers one meaningless string for all of them).
+2. The methods are read again (they may have been switched off), the products too, for their stock.
+3. One TransactWriteItems then: creates the order (a snapshot of what was bought and at what price),
+   marks the cart ordered (conditional on the cart being unchanged and not ordered yet), takes the
+   stock of every line (conditional: never below 0, the last piece can be bought), adds to the sales
+   and daily-stats counters, links the order to the user, and records ORDER_SAVE in the outbox.
+
+The same cart is ordered once: a retried submit finds the cart's `order_token` and gets the same order.
+Costs: cart, two method rows, products (one BatchGetItem), the order number, the transaction: 6 calls.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from chalicelib.cart import lines
+from chalicelib.cart import store as cart_store
+from chalicelib.catalog import products as catalog_products
+from chalicelib.core import events
+from chalicelib.core.http.errors import ApiError, Conflict
+from chalicelib.core.http.validation import Boolean, Schema, String
+from chalicelib.core.store import db
+from chalicelib.core.store.entities import now_iso
+from chalicelib.orders import sales, stats, stock, views
+from chalicelib.orders.store import ORDERS_LIST, order_key, user_order_key
+
+CHECKOUT = Schema(
+    "OrderCreate",
+    cart_token=String(max_length=64),
+    marketing_flag=Boolean(required=False, default=False),
+    agreed_to_terms=Boolean(required=False, default=False),
+    session_id=String(required=False, allow_null=True, allow_blank=True, max_length=255),
+)
+ATTEMPTS = 3
+
+
+class CheckoutError(ApiError):
+    def __init__(self, text: str):
+        super().__init__({"error": text}, 400)
+
+
+def _check_cart(cart: dict) -> None:
+    if not cart.get("lines"):
+        raise CheckoutError("Your cart is empty.")
+    shipping_info = cart.get("shipping_info")
+    if not shipping_info:
+        raise CheckoutError("The shipping address is missing.")
+    if not shipping_info.get("email"):
+        raise CheckoutError("An e-mail address is needed with the shipping address.")
+    if not cart.get("billing_info"):
+        raise CheckoutError("The billing address is missing.")
+    if not cart.get("shipping_method_country"):
+        raise CheckoutError("Choose a shipping method.")
+    if not cart.get("payment_method_country"):
+        raise CheckoutError("Choose a payment method.")
+
+
+def _fresh_method(cart: dict, kind: str) -> dict:
+    """The chosen method as it is now: it must still exist, be active and be offered in the cart's country."""
+    from chalicelib.cart.service import freeze_method
+    from chalicelib.methods import service as methods
+
+    frozen = cart[f"{kind}_method_country"]
+    row = (methods.get_shipping_country if kind == "shipping" else methods.get_payment_country)(int(frozen["id"]))
+    if row is None or not row.get("is_active", True) or row.get("country") != cart.get("country"):
+        raise CheckoutError(f"The chosen {kind} method is no longer available; choose another one.")
+    refreshed = freeze_method(kind, row, cart.get("language") or "en")
+    refreshed["image"] = frozen.get("image")  # keeps the absolute URL taken when it was chosen
+    return refreshed
+
+
+def _check_products(cart: dict) -> dict[int, dict]:
+    found = stock.load_products(line["product_id"] for line in cart["lines"])
+    for line in cart["lines"]:
+        product = found.get(int(line["product_id"]))
+        if product is None or not product.get("published") or lines.find_variant(product, line["sku"]) is None:
+            raise CheckoutError(f"{line.get('title') or line['sku']} ({line['sku']}) is no longer sold; "
+                                "remove it from the cart.")
+    return found
+
+
+def _build_order(cart: dict, data: dict, number: int) -> dict:
+    token = str(uuid.uuid4())
+    stamp = now_iso()
+    order = {
+        **order_key(token),
+        "GSI1PK": ORDERS_LIST,
+        "GSI1SK": f"{stamp}#{token}",
+        "token": token,
+        "number": number,
+        "create_at": stamp,
+        "update_at": stamp,
+        "status": "PENDING",
+        "marketing_flag": data["marketing_flag"],
+        "agreed_to_terms": data["agreed_to_terms"],
+        "payment_id": None,
+        "user": cart.get("user"),
+        "customer_email": cart["shipping_info"]["email"],
+        "cart_token": cart["token"],
+        "session_id": data.get("session_id") or None,
+        **{name: cart.get(name) for name in ("language", "country", "pricelist", "currency", "rounding",
+                                             "billing_info", "shipping_info", "shipping_method_country",
+                                             "payment_method_country")},
+        "lines": [dict(line) for line in cart["lines"]],
+        "complaints": [],
+        "version": 1,
+    }
+    order["totals"] = lines.totals(order)
+    return order
+
+
+def _variant_events(order: dict, found: dict[int, dict]) -> list[tuple[str, dict]]:
+    """PRODUCTVARIANT_UPDATE for each variant whose stock the order took, as the original's save() did."""
+    result = []
+    for product_id, skus in stock.quantities(order["lines"]).items():
+        for variant in found[product_id].get("variants", []):
+            if variant["sku"] in skus:
+                after = {**variant, "stock_quantity": int(variant.get("stock_quantity") or 0) - skus[variant["sku"]]}
+                result.append(("PRODUCTVARIANT_UPDATE", catalog_products.variant_payload(after)))
+    return result
+
+
+def _operations(cart: dict, order: dict, found: dict[int, dict]) -> list[dict]:
+    ops = [
+        {"Put": {"table": "main", "item": order, "condition": "attribute_not_exists(PK)"}},
+        {"Update": {"table": "main", "key": cart_store.cart_key(cart["token"]),
+                    "expression": "SET order_token = :t, version = version + :one REMOVE #ttl",
+                    "condition": "version = :v AND attribute_not_exists(order_token)",
+                    "names": {"#ttl": "ttl"}, "values": {":t": order["token"], ":v": cart["version"], ":one": 1}}},
+        *stock.operations(stock.quantities(order["lines"]), found, take=True),
+        *[{"Update": {"table": "main", "key": sales.sales_key(pid), "expression": "ADD #u :u",
+                      "names": {"#u": "units"}, "values": {":u": sum(skus.values())}}}
+          for pid, skus in stock.quantities(order["lines"]).items()],
+        stats.counter_operation(order),
+    ]
+    if order.get("user"):
+        ops.append({"Put": {"table": "main", "item": {**user_order_key(order["user"], order["create_at"],
+                                                                        order["token"]), "token": order["token"]}}})
+    payload = views.event_payload(order, session_id=order.get("session_id"))
+    ops.append(events.outbox_put_batch([("ORDER_SAVE", payload), *_variant_events(order, found)]))
+    return ops
+
+
+def _stock_index(ops: list[dict]) -> range:
+    return range(2, 2 + sum(1 for op in ops[2:] if "Update" in op and op["Update"]["key"]["SK"] == "PRODUCT"))
+
+
+def place_order(body) -> tuple[str, int]:
+    """O7: `(order token, status)`; 201 for a new order, 201 again with the same token for a resubmit."""
+    data = CHECKOUT.validate(body)
+    if not data["agreed_to_terms"]:
+        raise CheckoutError("You must agree to the terms")
+    for _ in range(ATTEMPTS):
+        cart = cart_store.get_cart(data["cart_token"])
+        if cart is None:
+            raise CheckoutError("Cart does not exist")
+        if cart.get("order_token"):
+            return cart["order_token"], 201
+        _check_cart(cart)
+        cart["shipping_method_country"] = _fresh_method(cart, "shipping")
+        cart["payment_method_country"] = _fresh_method(cart, "payment")
+        if int(cart["payment_method_country"]["id"]) not in cart["shipping_method_country"]["payment_methods"]:
+            raise CheckoutError("The chosen payment method is no longer offered with the shipping method.")
+        found = _check_products(cart)
+        try:
+            order = _build_order(cart, data, db.next_id("order"))
+            ops = _operations(cart, order, found)
+        except stock.StockShort as short:
+            raise CheckoutError(stock.shortage_message(short.shortages)) from None
+        try:
+            db.transact(ops)
+            return order["token"], 201
+        except db.TransactionFailed as failure:
+            reasons = failure.args[0]
+            if any(reasons[i] == "ConditionalCheckFailed" for i in _stock_index(ops)):
+                fresh = stock.load_products(found)
+                try:
+                    stock.operations(stock.quantities(order["lines"]), fresh, take=True)
+                except stock.StockShort as short:
+                    raise CheckoutError(stock.shortage_message(short.shortages)) from None
+            # Otherwise the cart changed or was just ordered by a concurrent submit: look again.
+    raise Conflict("The cart changed while it was being ordered; try again.")

@@ -1,0 +1,98 @@
+"""Complaints about an order's items (contract O4, O9): returns and warranty claims.
+
+A complaint lives inside its order item (`complaints`: the order detail shows them per line) and has
+a global integer id; a pointer item `PK = "COMPLAINT#<id>"`, `SK = "COMPLAINT"` names its order, so the
+dashboard's `PUT order/dashboard/complaint/<id>/` finds it with one GetItem. Each change is one
+transaction with its event (ORDER_ITEM_COMPLAINT_CREATED / _UPDATED: the e-mails to the customer).
+"""
+
+from __future__ import annotations
+
+from chalicelib.core import events
+from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
+from chalicelib.core.http.validation import Choice, Integer, Schema, String
+from chalicelib.core.store import db
+from chalicelib.core.store.entities import now_iso
+from chalicelib.orders.store import get_order, order_key
+
+TYPES = ("RETURN", "WARRANTY_CLAIM")
+STATUSES = ("CREATED", "APPROVED", "DECLINED")
+
+COMPLAINT = Schema(
+    "OrderItemComplaint",
+    cart_item=Integer(min_value=1),
+    order=String(max_length=64),
+    description=String(max_length=5000),
+    type=Choice(TYPES),
+)
+STATUS = Schema("OrderItemComplaintStatus", status=Choice(STATUSES))
+
+
+def pointer_key(complaint_id: int) -> dict:
+    return {"PK": f"COMPLAINT#{int(complaint_id)}", "SK": "COMPLAINT"}
+
+
+def _payload(order: dict, complaint: dict, **extra) -> dict:
+    line = next((line for line in order["lines"] if int(line["id"]) == int(complaint["cart_item"])), {})
+    return {
+        "complaint": {**complaint, "order": order["token"], "product_variant_sku": line.get("sku"),
+                      "product_title": line.get("title"), "customer_email": order.get("customer_email")},
+        "order_token": order["token"],
+        "order": {"token": order["token"], "customer_email": order.get("customer_email"),
+                  "language": order.get("language"), "country": order.get("country")},
+        "customer_email": order.get("customer_email"),
+        "language": order.get("language"),
+        **extra,
+    }
+
+
+def create(body) -> dict:
+    """O9: 201 `{cart_item, order, description, type}`; the item must be a line of that order."""
+    data = COMPLAINT.validate(body)
+    order = get_order(data["order"])
+    if order is None:
+        raise ValidationError.field("order", f'Invalid pk "{data["order"]}" - object does not exist.')
+    if not any(int(line["id"]) == data["cart_item"] for line in order["lines"]):
+        raise ValidationError.field("cart_item", "This item is not part of the order.")
+    complaint = {"id": db.next_id("complaint"), "cart_item": data["cart_item"], "type": data["type"],
+                 "status": "CREATED", "description": data["description"], "create_at": now_iso()}
+    db.transact([
+        {"Update": {"table": "main", "key": order_key(order["token"]),
+                    "expression": "SET complaints = list_append(if_not_exists(complaints, :empty), :c)",
+                    "condition": "attribute_exists(PK)", "values": {":empty": [], ":c": [complaint]}}},
+        {"Put": {"table": "main", "item": {**pointer_key(complaint["id"]), "order": order["token"]},
+                 "condition": "attribute_not_exists(PK)"}},
+        events.outbox_put("ORDER_ITEM_COMPLAINT_CREATED", _payload(order, complaint)),
+    ])
+    return {"cart_item": data["cart_item"], "order": order["token"], "description": data["description"],
+            "type": data["type"]}
+
+
+def set_status(complaint_id, body) -> None:
+    """O4: 204; 404 (empty) for an unknown complaint."""
+    data = STATUS.validate(body)
+    try:
+        pointer = db.get("main", pointer_key(int(complaint_id)), consistent=True)
+    except (TypeError, ValueError):
+        pointer = None
+    order = get_order(pointer["order"]) if pointer else None
+    complaints = (order or {}).get("complaints") or []
+    index = next((i for i, c in enumerate(complaints) if int(c["id"]) == int(complaint_id)), None)
+    if index is None:
+        raise ApiError(None, 404)
+    current = complaints[index]
+    if current["status"] == data["status"]:
+        return
+    changed = {**current, "status": data["status"]}
+    try:
+        db.transact([
+            {"Update": {"table": "main", "key": order_key(order["token"]),
+                        "expression": f"SET complaints[{index}].#s = :s",
+                        "condition": f"complaints[{index}].id = :id AND complaints[{index}].#s = :old",
+                        "names": {"#s": "status"},
+                        "values": {":s": data["status"], ":id": int(complaint_id), ":old": current["status"]}}},
+            events.outbox_put("ORDER_ITEM_COMPLAINT_UPDATED",
+                              _payload(order, changed, previous_status=current["status"])),
+        ])
+    except db.TransactionFailed:
+        raise Conflict("The complaint changed meanwhile; reload and try again.") from None
