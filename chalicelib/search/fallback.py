@@ -20,13 +20,18 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from chalicelib.catalog import products as catalog_products
 from chalicelib.core.settings import get_settings
 from chalicelib.search import documents, source, text
 from chalicelib.search.settings import SearchSettings
 
 WHOLE, PREFIX, TYPO = 1.0, 0.8, 0.3
+# The products of each page of ids are fetched with this many BatchGetItem calls (100 keys each) at once:
+# reading a large catalog is bound by round trips, not by DynamoDB.
+READERS = 8
 _lock = threading.Lock()
 _cache: dict = {}
 
@@ -58,10 +63,12 @@ def build_corpus() -> list[Entry]:
     core = get_settings()
     entries: list[Entry] = []
     lookup = source.attribute_lookup()
-    for _ids, products in source.product_pages(None, 500):
-        for product in products:
-            if product.get("published"):
-                entries.append(_entry(documents.document(product, lookup, core.languages, core.default_language)))
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        for ids in source.id_pages(None, 100 * READERS):
+            chunks = [ids[start:start + 100] for start in range(0, len(ids), 100)]
+            for products in pool.map(catalog_products.get_many, chunks):
+                entries += [_entry(documents.document(product, lookup, core.languages, core.default_language))
+                            for product in products if product.get("published")]
     return entries
 
 

@@ -41,6 +41,7 @@ from chalicelib.search.settings import SearchSettings, load
 logger = logging.getLogger("ecoseller.search")
 
 PENDING_TTL_SECONDS = 7 * 24 * 3600
+MOST_PER_BATCH = 2000  # products a stream batch reindexes itself (a few seconds); more are deferred
 
 
 @dataclass
@@ -135,7 +136,12 @@ def reindex(settings: SearchSettings, product_ids: set[int], targets: list[str])
     return len(pairs)
 
 
-def apply(settings: SearchSettings, work: Work) -> int:
+class TooMuchForNow(Exception):
+    """A change touches more products than a stream batch should reindex (its function has 30 s)."""
+
+
+def apply(settings: SearchSettings, work: Work, *, most: int | None = None) -> int:
+    """Reindex what `work` touches; with `most`, refuse (TooMuchForNow) above that many products."""
     targets = write_targets(settings)
     if not targets:
         return 0  # no index yet: the first rebuild will include every change
@@ -147,6 +153,8 @@ def apply(settings: SearchSettings, work: Work) -> int:
     for field_name, values in (("attribute_ids", work.attributes), ("attribute_type_ids", work.attribute_types),
                                ("category", work.categories)):
         product_ids |= engine.product_ids_where(settings, targets, field_name, values)
+    if most is not None and len(product_ids) > most:
+        raise TooMuchForNow(f"{len(product_ids)} products")
     return reindex(settings, product_ids, targets)
 
 
@@ -168,9 +176,11 @@ def on_records(records: list[dict]) -> dict:
     if not work:
         return {"batchItemFailures": []}
     try:
-        count = apply(settings, work)
+        count = apply(settings, work, most=MOST_PER_BATCH)
         logger.info("search_live_update documents=%s", count)
-    except engine.EngineError as error:
+    except (engine.EngineError, TooMuchForNow) as error:
+        # Engine down, or e.g. a renamed attribute used by half the catalog: the maintenance function
+        # (15 minutes) does it within 5 minutes.
         logger.warning("search_live_update_deferred %s", error)
         try:
             _record_pending(work)

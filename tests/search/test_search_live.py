@@ -76,6 +76,20 @@ def test_renaming_an_attribute_value_reindexes_the_products_using_it(client, das
     assert found(client, "cs", "titulky") == [dashboard["product"]]
 
 
+def test_a_change_touching_too_many_products_is_left_to_the_maintenance_timer(client, dashboard, stream,
+                                                                             monkeypatch):
+    from chalicelib.search import live
+
+    monkeypatch.setattr(live, "MOST_PER_BATCH", 0)
+    call(client, "PUT", f"/product/dashboard/attribute/{dashboard['czech']}/",
+         {"translations": {"cs": {"name": "Čeština s titulky"}}}, headers=dashboard["headers"])
+    assert stream.pump() == {"batchItemFailures": []}
+    assert [i["SK"] for i in db.query("main", partition=("PK", keys.PENDING_PARTITION))] == [
+        f"ATTRIBUTE#{dashboard['czech']}"]
+    assert live.drain_pending() == 1
+    assert found(client, "cs", "titulky") == [dashboard["product"]]
+
+
 def test_an_older_state_never_overwrites_a_newer_one(client, dashboard, stream, raw):
     put_product(client, dashboard, title="Blue Lagoon")
     records = stream.records()
