@@ -6,6 +6,7 @@ from chalicelib.cart.routes import routes as cart_routes
 from chalicelib.catalog import attribute_routes, category_routes, pricelist_routes, product_routes, storefront_routes
 from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core.http.routing import set_principal_loader
+from chalicelib.core.observability import configure_logging
 from chalicelib.docs.routes import routes as docs_routes
 from chalicelib.localization.routes import routes as localization_routes
 from chalicelib.methods.routes import routes as method_routes
@@ -20,6 +21,7 @@ from chalicelib.users import service as user_service
 from chalicelib.users.role_routes import routes as role_routes
 from chalicelib.users.routes import routes as user_routes
 
+configure_logging()
 app = Chalice(app_name="ecoseller")
 app.api.binary_types.extend(["multipart/form-data"])
 

@@ -259,6 +259,10 @@ def record_outcome(item: dict, outcome: Outcome, *, started: float, ended: float
         return None
     if status == "FAILED" and not item.get("test"):
         _to_dead_letter_queue(item, entry.get("error"), ended)
+    if status in ("SUCCEEDED", "FAILED"):
+        from chalicelib.core.observability import metric
+
+        metric("DeliveriesSent" if status == "SUCCEEDED" else "DeliveriesFailed", action=item["action"]["type"])
     return status
 
 

@@ -34,27 +34,38 @@ QUEUE_BATCH_SIZE = 10
 CHANGE_PERMISSION = "notification_change_permission"
 
 
+def _bind(event) -> None:
+    """Log lines of this invocation carry the Lambda request id."""
+    from chalicelib.core.observability import bind_request_id
+
+    bind_request_id(getattr(getattr(event, "context", None), "aws_request_id", None))
+
+
 def on_outbox_records(event):
     from chalicelib.notifications import flow
 
+    _bind(event)
     return flow.forward_outbox(flow.iter_records(event))
 
 
 def on_events(event):
     from chalicelib.notifications import flow
 
+    _bind(event)
     return flow.dispatch(flow.iter_records(event))
 
 
 def on_deliveries(event):
     from chalicelib.notifications import flow
 
+    _bind(event)
     return flow.deliver(flow.iter_records(event))
 
 
 def on_sweep(event):
     from chalicelib.notifications import flow
 
+    _bind(event)
     return flow.sweep()
 
 

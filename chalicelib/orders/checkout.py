@@ -22,6 +22,7 @@ from chalicelib.catalog import products as catalog_products
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.http.validation import Boolean, Schema, String
+from chalicelib.core.observability import metric
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
 from chalicelib.orders import sales, stats, stock, views
@@ -172,14 +173,22 @@ def place_order(body) -> tuple[str, int]:
             raise CheckoutError(stock.shortage_message(short.shortages)) from None
         try:
             db.transact(ops)
-            return order["token"], 201
         except db.TransactionFailed as failure:
-            reasons = failure.args[0]
-            if any(reasons[i] == "ConditionalCheckFailed" for i in _stock_index(ops)):
-                fresh = stock.load_products(found)
-                try:
-                    stock.operations(stock.quantities(order["lines"]), fresh, take=True)
-                except stock.StockShort as short:
-                    raise CheckoutError(stock.shortage_message(short.shortages)) from None
-            # Otherwise the cart changed or was just ordered by a concurrent submit: look again.
+            _explain(failure, ops, order, found)
+            continue  # the cart changed or was just ordered by a concurrent submit: look again
+        metric("OrdersPlaced", currency=order["currency"]["code"])
+        metric("OrderValue", float(order["totals"]["total_incl_vat"]), "None", currency=order["currency"]["code"])
+        return order["token"], 201
     raise Conflict("The cart changed while it was being ordered; try again.")
+
+
+def _explain(failure: db.TransactionFailed, ops: list[dict], order: dict, found: dict[int, dict]) -> None:
+    """A stock condition failed: answer which variant ran short (read again)."""
+    reasons = failure.args[0]
+    if any(reasons[i] == "ConditionalCheckFailed" for i in _stock_index(ops)):
+        fresh = stock.load_products(found)
+        try:
+            stock.operations(stock.quantities(order["lines"]), fresh, take=True)
+        except stock.StockShort as short:
+            raise CheckoutError(stock.shortage_message(short.shortages)) from None
+

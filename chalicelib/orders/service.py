@@ -107,3 +107,6 @@ def set_status(token: str, body) -> None:
         db.transact(ops)
     except db.TransactionFailed:
         raise Conflict("The order or its products changed meanwhile; reload and try again.") from None
+    from chalicelib.core.observability import metric
+
+    metric("OrderStatusChanged", status=status)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from urllib.parse import parse_qs, unquote
 
 from chalice import Blueprint, Response
 
+from chalicelib.core import observability
 from chalicelib.core.auth import tokens
 from chalicelib.core.auth.access import Access, Principal, check
 from chalicelib.core.http import i18n, multipart
@@ -188,6 +190,8 @@ def _authenticate(req: Req) -> None:
 
 
 def _dispatch(spec: RouteSpec, handler: Callable, raw_request, params: dict) -> Response:
+    # API Gateway's request id; Chalice's local server and test client have none, so one is made up.
+    observability.bind_request_id((raw_request.context or {}).get("requestId") or uuid.uuid4().hex)
     req = Req(raw=raw_request, spec=spec)
     try:
         if spec.authenticate:
