@@ -89,6 +89,9 @@ def fake_rs(monkeypatch):
     thread.start()
     monkeypatch.setenv("RS_URL", target.url)
     monkeypatch.delenv("RS_ENABLED", raising=False)
+    # A loaded test machine must not turn a fake RS's answer into a timeout; the timeout test sets its own.
+    monkeypatch.setattr(rs_client, "STOREFRONT_CONNECT_TIMEOUT", 5.0)
+    monkeypatch.setattr(rs_client, "STOREFRONT_TIMEOUT", 15.0)
     yield target
     server.shutdown()
     server.server_close()

@@ -3,8 +3,6 @@ when there is none, it fails, times out or answers nonsense; always ProductStore
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from chalicelib.catalog import products
@@ -126,11 +124,11 @@ def test_recommender_failure_or_nothing_usable_falls_back(client, shop, fake_rs,
     assert fake_rs.paths() == ["POST /predict"]
 
 
-def test_slow_recommender_times_out_then_is_left_alone(client, shop, fake_rs):
-    fake_rs.delay = 6.0
-    started = time.monotonic()
+def test_slow_recommender_times_out_then_is_left_alone(client, shop, fake_rs, caplog, monkeypatch):
+    monkeypatch.setattr(rs_client, "STOREFRONT_TIMEOUT", 1.0)
+    fake_rs.delay = 5.0
     assert ids_of(recommend(client, "HOMEPAGE", "?limit=1")) == [shop["fargo"]]
-    assert time.monotonic() - started < 5.0  # it gave up on the RS (1.5 s) rather than wait for it (6 s)
+    assert "ReadTimeout" in caplog.text  # it gave up on the RS rather than wait for it
     # Cooling down: the next shoppers get the fallback without a call.
     fake_rs.delay = 0
     assert ids_of(recommend(client, "HOMEPAGE", "?limit=1")) == [shop["fargo"]]
