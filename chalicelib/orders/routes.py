@@ -9,6 +9,7 @@ from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import BadRequest
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.orders import checkout, complaints, service, stats, views
+from chalicelib.payments.urls import api_base_url
 
 routes = Routes(__name__, tag="orders")
 
@@ -82,7 +83,7 @@ def create_complaint(req: Req):
               summary="The order and its payment: QR bank transfer data or the gateway link (O10).")
 def storefront_order(req: Req, token: str):
     order = service.storefront_order(token)
-    return {"order": views.order_json(order), "payment": service.payment_block(order, req.origin())}
+    return {"order": views.order_json(order), "payment": service.payment_block(order, api_base_url(req))}
 
 
 @routes.route("/order/storefront/{token}/items", ["GET"], access=PUBLIC, summary="The order's items (O11).")

@@ -414,3 +414,24 @@ def test_k30_k31_dashboard_reads_and_changes_the_order_addresses(client, shop):
     response = call(client, "PUT", f"/cart/dashboard/{cart_token}/billing-info/", {**BILLING, "country": "??"}, clerk)
     assert response.status_code == 400 and "country" in body(response)
     assert call(client, "GET", f"/cart/dashboard/{uuid.uuid4()}/billing-info/", headers=clerk).status_code == 404
+
+
+def test_o10_bank_transfer_order_shows_a_qr_payment_for_its_own_total(client, shop):
+    admin = admin_headers()
+    row = shop["rows"]["transfer_cz"]
+    rows = body(call(client, "GET", "/cart/dashboard/payment/method/country/", headers=admin))
+    method_id = next(r["payment_method"]["id"] for r in rows if r["id"] == row)
+    response = call(client, "PUT", f"/cart/dashboard/payment/method/country/{row}/",
+                    {"payment_method": method_id, "country": "CZ", "vat_group": shop["vat_cz"], "currency": "CZK",
+                     "price": "0", "is_active": True, "api_request": "BANKTRANSFER_CZK"}, admin)
+    assert response.status_code == 200, response.body
+    order_token = body(submit(client, ready_cart(client, shop, quantity=2, payment="transfer_cz")))["token"]
+    result = body(call(client, "GET", f"/order/storefront/{order_token}"))
+    payment = result["payment"]
+    assert payment["status"] == "PENDING" and payment["data"]["payment_type"] == "PayBySquareMethod"
+    # 2 x 136.13 + 121 shipping + 0 transfer
+    assert Decimal(payment["data"]["payment_data"]["amount"]) == Decimal("393.26")
+    assert payment["data"]["qr_code"]
+    assert str(result["order"]["number"]) in json.dumps(payment["data"]["payment_data"])
+    again = body(call(client, "GET", f"/order/storefront/{order_token}"))["payment"]
+    assert again == payment  # pay() ran once; the stored result is shown again
