@@ -38,5 +38,9 @@ createsuperuser: venv
 bench: venv ## benchmarks print their figures; they are not part of the test run
 	$(BIN)/python bench/cold_start.py
 
+.PHONY: package
+package: venv ## the deployable SAM template of a stage in build/<stage>/ (STAGE=prod; checked, cfn-lint; no AWS credentials)
+	$(BIN)/python -m infra.package --stage $(or $(STAGE),dev)
+
 clean-data: ## forget the local shop's saved state
 	rm -rf .data

@@ -14,6 +14,11 @@ role call it (SigV4, no passwords), its endpoint handed to every function as OPE
 (SAM Globals), and the search handlers' stream mapping on the outbox stream (a stream takes two
 consumers: the notification flow and the search index). The nightly rebuild's schedule is Chalice's
 own (SEARCH_REBUILD_SCHEDULE of the stage, read when the app is packaged).
+
+Around the app (infra/resources.py, infra/iam.py): the media bucket, the JWT signing secret, the
+functions' log group, an alarm per dead-letter queue, the stack's parameters, the environment each
+function reads from the stack, and the functions' role policy naming the stack's own resources.
+`python -m infra.package` (`make package`) runs all of it and checks the result (infra/rules.py).
 """
 
 from __future__ import annotations
@@ -116,6 +121,8 @@ def handler_fragments(table_prefix: str) -> dict:
 
 
 SEARCH_DOMAIN = "SearchDomain"
+# What the search code sends (engine.py); named, not `es:ESHttp*`, in both the domain's and the role's policy.
+SEARCH_ACTIONS = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"]
 # The role `chalice package` creates for every function (autogen_policy).
 FUNCTION_ROLE = "DefaultRole"
 
@@ -145,7 +152,7 @@ def search_resources(table_prefix: str) -> dict:
                 "AccessPolicies": {"Version": "2012-10-17", "Statement": [{
                     "Effect": "Allow",
                     "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-                    "Action": "es:ESHttp*",
+                    "Action": SEARCH_ACTIONS,
                     "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:es:${{AWS::Region}}:${{AWS::AccountId}}:"
                                             f"domain/{search_domain_name(table_prefix)}/*"}}]},
             },
@@ -157,7 +164,7 @@ def search_resources(table_prefix: str) -> dict:
                 "Roles": [{"Ref": FUNCTION_ROLE}],
                 "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
                     "Effect": "Allow",
-                    "Action": ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+                    "Action": SEARCH_ACTIONS,
                     "Resource": [domain_arn, {"Fn::Join": ["", [domain_arn, "/*"]]}]}]},
             },
         },
@@ -170,20 +177,46 @@ def search_globals() -> dict:
         "OPENSEARCH_ENDPOINT": {"Fn::GetAtt": [SEARCH_DOMAIN, "DomainEndpoint"]}}}}}
 
 
-def build(table_prefix: str) -> dict:
+def build(table_prefix: str, jwt_secret: str | None = None) -> dict:
+    """The template merged into `chalice package`'s. `jwt_secret` is the stage's JWT_SECRET_ARN: a name
+    (the stack creates a secret of that name; default `<prefix>/jwt-signing-key`) or the ARN of a secret
+    made outside the stack (used as it is)."""
+    from infra import iam
+    from infra import resources as around  # both import this module's naming helpers
+
     resources = {logical_id(spec): table_resource(spec, table_prefix) for spec in TABLES.values()}
     for spec in QUEUES.values():
         resources.update(queue_resources(spec, table_prefix))
     resources.update(handler_fragments(table_prefix))
     resources.update(search_resources(table_prefix))
-    return {"Globals": search_globals(), "Resources": resources}
+
+    secret = jwt_secret or f"{table_prefix}/jwt-signing-key"
+    secret_arn: dict | str = secret if secret.startswith("arn:") else {"Ref": iam.JWT_SECRET}
+    if not secret.startswith("arn:"):
+        resources.update(around.jwt_secret(secret))
+    resources.update(around.media_bucket())
+    resources.update(around.log_group(table_prefix))
+    dead_letter_queues = {queue_logical_id(spec, dlq=True): spec.description for spec in QUEUES.values()}
+    resources.update(around.dlq_alarms(dead_letter_queues))
+    resources.update(iam.role_fragment(FUNCTION_ROLE, secret_arn, logical_id(TABLES["outbox"])))
+    environment = around.function_environment(secret_arn)
+    for function in around.function_names():
+        fragment = resources.setdefault(function, {"Type": "AWS::Serverless::Function", "Properties": {}})
+        fragment["Properties"]["Environment"] = {"Variables": dict(environment)}
+    globals_ = search_globals()
+    globals_["Function"].update(around.logging_globals())
+    return {"Parameters": around.PARAMETERS, "Conditions": around.CONDITIONS, "Rules": around.RULES,
+            "Globals": globals_, "Resources": resources, "Outputs": around.outputs(secret_arn)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", default="dev")
     args = parser.parse_args(argv)
-    json.dump(build(f"ecoseller-{args.stage}"), sys.stdout, indent=2)
+    from infra.package import stage_environment
+
+    environment = stage_environment(args.stage)
+    json.dump(build(environment["TABLE_PREFIX"], environment.get("JWT_SECRET_ARN")), sys.stdout, indent=2)
     print()
     return 0
 
