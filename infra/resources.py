@@ -95,6 +95,9 @@ def jwt_secret(name: str) -> dict:
     """A random HS256 key (64 letters and digits, far over the 32 bytes tokens.py requires)."""
     return {JWT_SECRET: {
         "Type": "AWS::SecretsManager::Secret",
+        # A new stack makes a new key: tokens signed with the old one are refused, users log in again.
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
         "Properties": {
             "Name": name,
             "Description": "HS256 key signing the shop's JWTs (read through JWT_SECRET_ARN). Replacing the value "
@@ -108,6 +111,9 @@ def log_group(table_prefix: str) -> dict:
     """Every function logs here (SAM Globals LoggingConfig); streams are named after the function."""
     return {LOG_GROUP: {
         "Type": "AWS::Logs::LogGroup",
+        # Kept, the named group would block creating the stack again; export logs worth keeping first.
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
         "Properties": {"LogGroupName": f"/aws/lambda/{table_prefix}", "RetentionInDays": {"Ref": "LogRetentionDays"}},
     }}
 

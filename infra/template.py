@@ -68,14 +68,19 @@ def queue_logical_id(spec: QueueSpec, dlq: bool = False) -> str:
 def queue_resources(spec: QueueSpec, table_prefix: str) -> dict:
     name = f"{table_prefix}-{spec.logical}"
     dlq_id = queue_logical_id(spec, dlq=True)
+    # Said out loud (cfn-lint I3011): a queue holds only messages in flight, whose source of truth is the
+    # outbox and the delivery log; nothing to keep when the stack goes.
+    transient = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
     return {
         dlq_id: {
             "Type": "AWS::SQS::Queue",
+            **transient,
             "Properties": {"QueueName": f"{name}-dlq", "MessageRetentionPeriod": spec.dlq_retention,
                            "SqsManagedSseEnabled": True},
         },
         queue_logical_id(spec): {
             "Type": "AWS::SQS::Queue",
+            **transient,
             "Properties": {
                 "QueueName": name,
                 "VisibilityTimeout": spec.visibility_timeout,
@@ -138,6 +143,9 @@ def search_resources(table_prefix: str) -> dict:
     return {
         SEARCH_DOMAIN: {
             "Type": "AWS::OpenSearchService::Domain",
+            # The index is rebuilt from the tables (cli, or the nightly rebuild): nothing to keep.
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
             "Properties": {
                 "DomainName": search_domain_name(table_prefix),
                 "EngineVersion": "OpenSearch_2.19",
@@ -165,7 +173,7 @@ def search_resources(table_prefix: str) -> dict:
                 "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
                     "Effect": "Allow",
                     "Action": SEARCH_ACTIONS,
-                    "Resource": [domain_arn, {"Fn::Join": ["", [domain_arn, "/*"]]}]}]},
+                    "Resource": [domain_arn, {"Fn::Sub": f"${{{SEARCH_DOMAIN}.Arn}}/*"}]}]},
             },
         },
     }
