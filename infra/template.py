@@ -213,8 +213,11 @@ def build(table_prefix: str, jwt_secret: str | None = None) -> dict:
         fragment["Properties"]["Environment"] = {"Variables": dict(environment)}
     globals_ = search_globals()
     globals_["Function"].update(around.logging_globals())
+    outputs = around.outputs(secret_arn)
+    outputs["SearchEndpoint"] = {"Description": "OPENSEARCH_ENDPOINT for operator commands (search-index)",
+                                 "Value": {"Fn::GetAtt": [SEARCH_DOMAIN, "DomainEndpoint"]}}
     return {"Parameters": around.PARAMETERS, "Conditions": around.CONDITIONS, "Rules": around.RULES,
-            "Globals": globals_, "Resources": resources, "Outputs": around.outputs(secret_arn)}
+            "Globals": globals_, "Resources": resources, "Outputs": outputs}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,6 +109,18 @@ def test_every_function_reads_the_stacks_secret_bucket_sender_and_search_endpoin
     assert resources(packaged)["SearchDomain"]["Type"] == "AWS::OpenSearchService::Domain"
 
 
+def test_the_outputs_tell_the_operator_what_the_stack_made(packaged):
+    outputs = packaged.template["Outputs"]
+    assert outputs["EndpointURL"]["Value"] == {
+        "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api/"}
+    assert outputs["MediaBucketName"]["Value"] == {"Ref": "MediaBucket"}
+    assert outputs["SearchEndpoint"]["Value"] == {"Fn::GetAtt": ["SearchDomain", "DomainEndpoint"]}
+    assert outputs["JwtSecretArn"]["Value"] == {"Ref": "JwtSigningSecret"}
+    assert set(packaged.template["Parameters"]) == {"EmailFrom", "SesIdentity", "AlarmEmail", "LogRetentionDays",
+                                                    "MediaUploadOrigins"}
+    assert all("Default" in parameter for parameter in packaged.template["Parameters"].values())
+
+
 def _statements(packaged) -> dict[str, dict]:
     (policy,) = resources(packaged)["DefaultRole"]["Properties"]["Policies"]
     found = {}
