@@ -67,6 +67,9 @@ def login_failures(scope: str) -> dict:
 #   PRICING       PRICELIST, and the pointer SK "DEFAULT#PRICELIST" naming the default price list;
 #                 COUNTRY (id = ISO code), CURRENCY (id = ISO code), VATGROUP (integer id) and one pointer
 #                 SK "VATDEFAULT#<country>" per country naming its default VAT group (localization/store.py)
+#   METHODS       SHIPPINGMETHOD, PAYMENTMETHOD, SHIPPINGCOUNTRY, PAYMENTCOUNTRY (integer ids; methods/store.py)
+# Carts, orders, complaints, stats and sales counters, and reviews document their keys in their packages:
+# cart/store.py, orders/store.py, orders/complaints.py, orders/stats.py, orders/sales.py, reviews/store.py.
 
 
 def product(product_id: int) -> dict:
