@@ -98,6 +98,10 @@ class LocalStack:
     def start_aws(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from infra.local import moto_serial
+
+        moto_serial.install()  # requests one at a time, as DynamoDB serializes writes (no oversold stock)
+
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log is noise here
 
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT", "0")))
