@@ -222,3 +222,20 @@ def test_a_key_removed_from_the_config_keeps_showing_what_was_started(counting, 
     assert service.payment_block(stored_order(order["token"]), API) == started
     fresh = make_order(api_request="GW", number=9)
     assert service.payment_block(fresh, API) == {"status": "PENDING", "data": None}
+
+
+def test_the_events_match_the_published_payload_schemas(aws, clock):
+    """The webhook consumers' contract (chalicelib/notifications/payload_schemas.py), checked with jsonschema."""
+    import jsonschema
+
+    from chalicelib.notifications import payload_schemas
+
+    order = make_order()
+    service.change_status(order, PaymentStatus.FAILED, source="dashboard")  # no record yet: previous null
+    service.payment_block(stored_order(order["token"]), API)
+    service.change_status(stored_order(order["token"]), PaymentStatus.PAID, source="callback")
+    events = outbox_events()
+    assert [e["type"] for e in events] == ["PAYMENT_STATUS_CHANGED", "PAYMENT_STATUS_CHANGED", "ORDER_FULLY_PAID"]
+    assert events[0]["payload"]["previous_status"] is None and events[0]["payload"]["payment_id"] is None
+    for event in events:
+        jsonschema.validate(event["payload"], payload_schemas.schema_for(event["type"]))
