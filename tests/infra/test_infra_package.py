@@ -204,7 +204,10 @@ def test_stage_names_come_from_the_chalice_config():
 
 
 def test_make_package_runs_the_packager_for_the_stage_asked():
-    environment = {name: value for name, value in os.environ.items() if name != "STAGE"}
+    # Without the variables of an enclosing `make test` run, whose MAKEFLAGS would make this make print
+    # "Entering/Leaving directory" lines around the command.
+    environment = {name: value for name, value in os.environ.items()
+                   if name != "STAGE" and name not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
     dry_run = lambda *args: subprocess.run(["make", "-n", "package", *args], cwd=ROOT, capture_output=True,  # noqa: E731
                                            text=True, timeout=60, env=environment).stdout.splitlines()[-1]
     assert dry_run("STAGE=prod").endswith("python -m infra.package --stage prod")
