@@ -146,17 +146,23 @@ class LocalStack:
         self.prepare_search()
 
     def prepare_search(self) -> None:
-        """Build the search index from the data just loaded, the way the nightly rebuild does."""
-        from chalicelib.search import rebuild
-
+        """Build the search index from the data just loaded, the way the nightly rebuild does, in the
+        background: the shop starts at once and searches answer from the fallback until it is done."""
         if self.osmem is None:
             return
-        try:
-            outcome = rebuild.rebuild(restart=True)  # a rebuild left over in the saved state is for a gone engine
-        except Exception as error:  # noqa: BLE001 - the shop still runs, search answers from the fallback
-            log(f"search index not built ({error}); search uses the fallback")
-            return
-        log(f"search index: {outcome.describe()}")
+
+        def build() -> None:
+            from chalicelib.search import rebuild
+
+            try:
+                # A rebuild left in the saved state was for an engine that is gone: start over.
+                outcome = rebuild.rebuild(restart=True)
+            except Exception as error:  # noqa: BLE001 - the shop still runs, search answers from the fallback
+                log(f"search index not built ({error}); search uses the fallback")
+                return
+            log(f"search index: {outcome.describe()}")
+
+        threading.Thread(target=build, name="search-index", daemon=True).start()
 
     def prepare_notifications(self) -> None:
         """The notification queues, and a verified sender in the emulated SES (it refuses others)."""
