@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.core import media
 from chalicelib.core.http.validation import (
     Boolean,
     EditorJs,
-    Field,
     FieldError,
+    ImageUpload,
     Integer,
     ListOf,
     Schema,
@@ -26,7 +25,6 @@ PAGE_CMS = "PageCMS"
 PAGE_FRONTEND = "PageFrontend"
 RESOURCETYPES = (PAGE_CMS, PAGE_FRONTEND)
 
-KEEP = object()  # an image field that leaves the stored image as it is
 
 
 
@@ -42,28 +40,6 @@ class Identifier(String):
         return text
 
 
-class ImageUpload(Field):
-    """An image as base64 or a data URI (decoded here: a bad image is a 400 before anything is written).
-
-    null or "" removes the image; a URL (what a read returned) leaves the stored image as it is.
-    Answers `(bytes, ext)`, None or KEEP.
-    """
-
-    def clean(self, value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        return self.convert(value)
-
-    def convert(self, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().startswith(("http://", "https://", "/media/")):
-            return KEEP
-        try:
-            return media.decode_base64_image(value)
-        except ValueError as error:
-            raise FieldError([str(error)]) from None
-
-    def json_schema(self) -> dict:
-        return {"type": ["string", "null"], "description": "base64 or data URI (png, jpg, gif, svg)"}
 
 
 def _ids(**kw) -> ListOf:

@@ -13,10 +13,11 @@ import logging
 from collections.abc import Iterable
 
 from chalicelib.cms import schemas, store
-from chalicelib.cms.schemas import KEEP, PAGE_CMS, PAGE_FRONTEND
+from chalicelib.cms.schemas import PAGE_CMS, PAGE_FRONTEND
 from chalicelib.core import media
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
 from chalicelib.core.http.i18n import flatten
+from chalicelib.core.http.validation import KEEP
 from chalicelib.core.settings import get_settings
 
 logger = logging.getLogger("ecoseller.cms")

@@ -6,47 +6,17 @@ change. Method-country rows: the model's fields; a PUT must carry the required o
 
 from __future__ import annotations
 
-from typing import Any
-
-from chalicelib.core import media
 from chalicelib.core.http.validation import (
     Boolean,
     DecimalField,
     Field,
-    FieldError,
+    ImageUpload,
     Integer,
     ListOf,
     Schema,
     String,
     Translations,
 )
-
-KEEP = object()  # an image value that leaves the stored image as it is
-
-
-class ImageUpload(Field):
-    """An image as base64 or a data URI, decoded here: a bad image is a 400 before anything is written.
-
-    null or "" removes the image; a URL (what a read returned) leaves the stored image as it is.
-    Answers `(bytes, ext)`, None or KEEP.
-    """
-
-    def clean(self, value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        return self.convert(value)
-
-    def convert(self, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().startswith(("http://", "https://", "/media/")):
-            return KEEP
-        try:
-            return media.decode_base64_image(value)
-        except ValueError as error:
-            raise FieldError([str(error)]) from None
-
-    def json_schema(self) -> dict:
-        return {"type": ["string", "null"], "description": "base64 or data URI (png, jpg, gif, svg)"}
-
 
 TRANSLATION = Schema("MethodTranslation",
                      title=String(max_length=255, allow_blank=True, required=False),

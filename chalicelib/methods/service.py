@@ -34,6 +34,7 @@ from typing import Any
 
 from chalicelib.core import media, money
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.http.validation import KEEP
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
 from chalicelib.localization import service as localization
@@ -137,7 +138,7 @@ def create_method(kind_name: str, body: Any, language: str, origin: str) -> dict
     fields = {"translations": _merge_translations({}, data.get("translations") or {}), "image": None,
               "image_version": 0, "version": 1}
     image = data.get("image")
-    if image is not None and image is not schemas.KEEP:
+    if image is not None and image is not KEEP:
         fields.update(image=_store_image(kind, method_id, image), image_version=1)
     item = kind.methods.create(fields, method_id)
     return views.method_list_json(item, language, origin)
@@ -163,8 +164,8 @@ def update_method(kind_name: str, method_id: Any, body: Any, origin: str) -> dic
     data = schemas.METHOD_WRITE.validate(body)
     current = _get_method(kind, method_id)
     mid = int(current["id"])
-    image = data.get("image", schemas.KEEP)
-    new_key = _store_image(kind, mid, image) if image is not None and image is not schemas.KEEP else None
+    image = data.get("image", KEEP)
+    new_key = _store_image(kind, mid, image) if image is not None and image is not KEEP else None
     for _ in range(_ATTEMPTS):
         fields: dict = {}
         if "translations" in data:
