@@ -38,6 +38,7 @@ def _payload(order: dict, complaint: dict, **extra) -> dict:
         "complaint": {**complaint, "order": order["token"], "product_variant_sku": line.get("sku"),
                       "product_title": line.get("title"), "customer_email": order.get("customer_email")},
         "order_token": order["token"],
+        "complaint_id": int(complaint["id"]),
         "order": {"token": order["token"], "customer_email": order.get("customer_email"),
                   "language": order.get("language"), "country": order.get("country")},
         "customer_email": order.get("customer_email"),

@@ -76,4 +76,5 @@ def event_payload(order: dict, **extra) -> dict:
     detail["language"] = order.get("language")
     detail["totals"] = {name: money.decimal_str(value) for name, value in (order.get("totals") or {}).items()}
     return {"token": order["token"], "order": detail, "customer_email": order.get("customer_email"),
-            "language": order.get("language"), **extra}
+            "language": order.get("language"), "_model_class": "Order",  # the recommender's model (original key)
+            "product_variants": [[line["sku"], int(line["quantity"])] for line in order.get("lines", [])], **extra}
