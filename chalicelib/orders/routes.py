@@ -83,7 +83,9 @@ def create_complaint(req: Req):
               summary="The order and its payment: QR bank transfer data or the gateway link (O10).")
 def storefront_order(req: Req, token: str):
     order = service.storefront_order(token)
-    return {"order": views.order_json(order), "payment": service.payment_block(order, api_base_url(req))}
+    # The payment first: starting it stores the payment id on the order, which the order JSON shows.
+    payment = service.payment_block(order, api_base_url(req))
+    return {"order": views.order_json(order), "payment": payment}
 
 
 @routes.route("/order/storefront/{token}/items", ["GET"], access=PUBLIC, summary="The order's items (O11).")
