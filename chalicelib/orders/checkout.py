@@ -132,9 +132,7 @@ def _operations(cart: dict, order: dict, found: dict[int, dict]) -> list[dict]:
                     "condition": "version = :v AND attribute_not_exists(order_token)",
                     "names": {"#ttl": "ttl"}, "values": {":t": order["token"], ":v": cart["version"], ":one": 1}}},
         *stock.operations(stock.quantities(order["lines"]), found, take=True),
-        *[{"Update": {"table": "main", "key": sales.sales_key(pid), "expression": "ADD #u :u",
-                      "names": {"#u": "units"}, "values": {":u": sum(skus.values())}}}
-          for pid, skus in stock.quantities(order["lines"]).items()],
+        *[sales.add_operation(pid, sum(skus.values())) for pid, skus in stock.quantities(order["lines"]).items()],
         stats.counter_operation(order),
     ]
     if order.get("user"):

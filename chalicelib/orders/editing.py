@@ -83,8 +83,7 @@ def _write(order: dict, new_lines: list[dict]) -> None:
     changed["totals"] = lines.totals(changed)
     units = {pid: sum(after.values()) - sum(old_quantities.get(pid, {}).values())
              for pid, after in {**{p: {} for p in old_quantities}, **new_quantities}.items()}
-    ops += [{"Update": {"table": "main", "key": sales.sales_key(pid), "expression": "ADD #u :u",
-                        "names": {"#u": "units"}, "values": {":u": delta}}} for pid, delta in units.items() if delta]
+    ops += [sales.add_operation(pid, delta) for pid, delta in units.items() if delta]
     difference = {"currency": order["currency"], "create_at": order["create_at"],
                   "lines": [{"product_id": pid, "quantity": delta} for pid, delta in units.items() if delta],
                   "totals": {"items_incl_vat": changed["totals"]["items_incl_vat"]

@@ -16,6 +16,12 @@ def sales_key(product_id: int) -> dict:
     return {"PK": SALES_PARTITION, "SK": f"PRODUCT#{int(product_id)}"}
 
 
+def add_operation(product_id: int, units: int) -> dict:
+    """A transaction Update adding `units` (negative to give back) to a product's units sold."""
+    return {"Update": {"table": "main", "key": sales_key(product_id), "expression": "ADD #u :u",
+                       "names": {"#u": "units"}, "values": {":u": units}}}
+
+
 def top_products(limit: int = 10) -> list[tuple[int, int]]:
     """`[(product_id, units_sold)]`, best first (ties: lower id first); products with 0 units left out."""
     counts = [

@@ -73,9 +73,7 @@ def _stock_operations(order: dict, take: bool) -> list[dict]:
         raise ApiError({"error": "The order cannot be reopened: " + stock.shortage_message(short.shortages)},
                        400) from None
     sign = 1 if take else -1
-    ops += [{"Update": {"table": "main", "key": sales.sales_key(pid), "expression": "ADD #u :u",
-                        "names": {"#u": "units"}, "values": {":u": sign * sum(skus.values())}}}
-            for pid, skus in change.items()]
+    ops += [sales.add_operation(pid, sign * sum(skus.values())) for pid, skus in change.items()]
     ops.append(stats.counter_operation(order, sign))
     return ops
 
