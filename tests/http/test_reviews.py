@@ -17,7 +17,7 @@ from chalicelib.core.store import db
 from chalicelib.orders.store import order_key
 from chalicelib.reviews import service, store
 from tests.catalog_fixtures import build_catalog, product_payload
-from tests.helpers import auth, body, call, make_user
+from tests.helpers import AwsCalls, auth, body, call, make_user
 
 REVIEW_KEYS = ["token", "safe_deleted", "create_at", "rating", "comment", "country", "product_variant", "product",
                "order"]
@@ -101,23 +101,6 @@ def rating(client, product_id: int) -> dict:
     response = call(client, "GET", f"/review/product-rating/{product_id}")
     assert response.status_code == 200
     return body(response)
-
-
-@pytest.fixture
-def serializable_transactions(monkeypatch):
-    """DynamoDB runs transactions serializably; moto does not (no lock: a failing transaction even
-    restores a whole-table snapshot taken before others committed). This makes moto's backend call
-    atomic, as the real service is, so a concurrency test exercises our code and not moto's races."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    original = DynamoDBBackend.transact_write_items
-    lock = threading.Lock()
-
-    def atomic(self, *args, **kwargs):
-        with lock:
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", atomic)
 
 
 # --- R1 create ------------------------------------------------------------------------------------
@@ -254,7 +237,7 @@ def test_r1_one_review_per_variant_and_order(client, shop, staff):
     assert rating(client, shop["heat"])["total_reviews"] == 3
 
 
-def test_r1_concurrent_posts_of_one_review_give_exactly_one_201(client, shop, staff, serializable_transactions):
+def test_r1_concurrent_posts_of_one_review_give_exactly_one_201(client, shop, staff):
     order = put_order([(shop["heat"], "HEAT-EN")])
     data = payload(order, shop["heat"], "HEAT-EN")
     start = threading.Barrier(10)
@@ -330,17 +313,9 @@ def test_r1_persistent_conflict_is_409_and_writes_nothing(client, shop, monkeypa
 
 def test_r1_stays_within_its_call_budget(client, shop):
     order = put_order([(shop["heat"], "HEAT-EN")])
-    made: list[str] = []
-
-    def count(**kwargs):
-        made.append(kwargs["event_name"].rsplit(".", 1)[-1])
-
-    events = db.client().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with AwsCalls() as calls:
         review(client, order, shop["heat"], "HEAT-EN")
-    finally:
-        events.unregister("before-call.dynamodb", count)
+    made = calls.operations
     # order, product, country, and the one transaction
     assert made == ["GetItem", "GetItem", "GetItem", "TransactWriteItems"]
 
@@ -377,17 +352,9 @@ def test_r2_nothing_to_show_is_an_empty_list(client, shop, path):
 def test_r2_is_one_query(client, shop):
     order = put_order([(shop["heat"], "HEAT-EN")])
     review(client, order, shop["heat"], "HEAT-EN")
-    made: list[str] = []
-
-    def count(**kwargs):
-        made.append(kwargs["event_name"].rsplit(".", 1)[-1])
-
-    events = db.client().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with AwsCalls() as calls:
         assert len(body(call(client, "GET", f"/review/storefront/{shop['heat']}/CZ/"))) == 1
-    finally:
-        events.unregister("before-call.dynamodb", count)
+    made = calls.operations
     assert made == ["Query"]
 
 
@@ -444,7 +411,7 @@ def test_r4_unknown_review_is_404(client, shop, moderator, token):
     assert response.status_code == 404
 
 
-def test_r4_concurrent_deletes_count_once(client, shop, staff, moderator, serializable_transactions):
+def test_r4_concurrent_deletes_count_once(client, shop, staff, moderator):
     order = put_order([(shop["heat"], "HEAT-EN"), (shop["heat"], "HEAT-CS")])
     review(client, order, shop["heat"], "HEAT-EN", rating=100)
     review(client, order, shop["heat"], "HEAT-CS", rating=60)
@@ -503,17 +470,9 @@ def test_r6_buckets_and_mean_after_creates_and_deletes(client, shop, staff, mode
 def test_r6_is_one_get_item(client, shop):
     order = put_order([(shop["heat"], "HEAT-EN")])
     review(client, order, shop["heat"], "HEAT-EN")
-    made: list[str] = []
-
-    def count(**kwargs):
-        made.append(kwargs["event_name"].rsplit(".", 1)[-1])
-
-    events = db.client().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with AwsCalls() as calls:
         assert rating(client, shop["heat"])["total_reviews"] == 1
-    finally:
-        events.unregister("before-call.dynamodb", count)
+    made = calls.operations
     assert made == ["GetItem"]
 
 
