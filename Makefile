@@ -21,7 +21,7 @@ run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .
 
 test: venv ## lint, then the whole suite (unit, moto integration, HTTP, local stack end to end)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: venv
 	$(BIN)/ruff check .
