@@ -19,7 +19,7 @@ venv: $(INSTALLED)
 run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .data/
 	$(BIN)/python -m infra.local.stack
 
-test: venv ## lint, then the whole suite (unit, moto integration, HTTP, local stack end to end)
+test: venv chromium ## lint, then the whole suite (unit, moto integration, HTTP, local stack end to end, fuzzing, docs in a browser)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
@@ -37,6 +37,14 @@ createsuperuser: venv
 
 bench: venv ## benchmarks print their figures; they are not part of the test run
 	$(BIN)/python bench/cold_start.py
+
+# The browser test renders /api/docs/ in Debian's Chromium: installed from the distribution's packages
+# (Playwright's own browser download is never used).
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 .PHONY: package
 package: venv ## the deployable SAM template of a stage in build/<stage>/ (STAGE=prod; checked, cfn-lint; no AWS credentials)
