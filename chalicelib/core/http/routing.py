@@ -64,6 +64,14 @@ class RouteSpec:
     body: Schema | None = None
     authenticate: bool = True
     tags: tuple[str, ...] = ()
+    # What a success answers, for the API docs: its status, and the JSON Schema of its body (a dict, or
+    # the name of a shared schema in some package's response_schemas.SCHEMAS), or its media type(s) when
+    # it is not JSON. No response (and JSON): no body, as with 204.
+    status: int = 200
+    response: dict | str | None = None
+    media_type: str | tuple[str, ...] = "application/json"
+    # Error statuses the handler itself can answer beyond those the docs infer from access, path and body.
+    errors: tuple[int, ...] = ()
 
 
 ROUTES: list[RouteSpec] = []
@@ -221,7 +229,8 @@ class Routes:
 
     def route(self, path: str, methods: tuple[str, ...] | list[str] = ("GET",), *, access: Access,
               body: Schema | None = None, authenticate: bool = True, summary: str = "",
-              content_types: list[str] | None = None):
+              content_types: list[str] | None = None, status: int = 200, response: dict | str | None = None,
+              media_type: str | tuple[str, ...] = "application/json", errors: tuple[int, ...] = ()):
         if path != "/" and path.endswith("/"):
             raise ValueError(f"declare {path!r} without the trailing slash; it is optional for callers")
 
@@ -230,7 +239,8 @@ class Routes:
             for method in methods:
                 spec = RouteSpec(path=path, method=method.upper(), access=access, name=handler.__name__,
                                  module=self.module, summary=summary or (handler.__doc__ or "").strip(),
-                                 body=body, authenticate=authenticate, tags=(self.tag,))
+                                 body=body, authenticate=authenticate, tags=(self.tag,), status=status,
+                                 response=response, media_type=media_type, errors=tuple(errors))
                 ROUTES.append(spec)
                 specs[spec.method] = spec
 

@@ -1,0 +1,65 @@
+"""JSON Schemas (draft 2020-12) of what the notifications routes answer, by name: a route names one with
+`response="Name"`; the API docs put them under `components/schemas`. Derived from what the code returns
+(checked on every HTTP test's response by tests/openapi_check.py); extra keys are always allowed. Imported
+only when the document is built."""
+
+from __future__ import annotations
+
+from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, map_of, nullable, obj
+
+SCHEMAS = {
+    "Delivery": obj(
+        id=STRING,
+        event_id=STRING,
+        trigger=STRING,
+        action_index=INTEGER,
+        action=obj(type=STRING, method=STRING, url=STRING, optional={"headers": obj(Authorization=STRING)}),
+        status=STRING,
+        attempts=INTEGER,
+        created_at=STRING,
+        last_attempt_at=STRING,
+        next_attempt_at=nullable(STRING),
+        last_status_code=INTEGER,
+        last_error=nullable(STRING),
+        test=BOOLEAN,
+        attempt_log=array(
+            obj(
+                attempt=INTEGER,
+                at=STRING,
+                outcome=STRING,
+                status_code=INTEGER,
+                duration_ms=NUMBER,
+                response=STRING,
+                optional={"error": STRING},
+            )
+        ),
+        payload=obj(optional={"token": STRING, "hello": STRING}),
+    ),
+    "DeliveryPage": obj(
+        results=array(
+            obj(
+                id=STRING,
+                event_id=STRING,
+                trigger=STRING,
+                action_index=INTEGER,
+                action=obj(type=STRING, method=STRING, url=STRING, optional={"headers": obj(Authorization=STRING)}),
+                status=STRING,
+                attempts=INTEGER,
+                created_at=STRING,
+                last_attempt_at=STRING,
+                next_attempt_at=nullable(STRING),
+                last_status_code=INTEGER,
+                last_error=nullable(STRING),
+                test=BOOLEAN,
+            )
+        ),
+        next_cursor=nullable(STRING),
+    ),
+    "NotificationConfig": obj(
+        path=STRING,
+        triggers=array(STRING),
+        actions=map_of(
+            array(obj(type=STRING, method=STRING, url=STRING, optional={"headers": obj(Authorization=STRING)}))
+        ),
+    ),
+}
