@@ -23,12 +23,14 @@ def _user_email(req: Req) -> str | None:
 # --- storefront ------------------------------------------------------------------------------------
 
 @routes.route("/cart/storefront", ["POST"], access=PUBLIC,
-              summary="Create a cart, empty or with its first line; linked to the caller when logged in (K22).")
+              summary="Create a cart, empty or with its first line; linked to the caller when logged in (K22).",
+              response="CartToken", errors=(404,))
 def create_cart(req: Req):
     return {"token": service.create_cart(req.json_body(), _user_email(req))}
 
 
-@routes.route("/cart/storefront/{token}", ["GET"], access=PUBLIC, summary="The cart with its lines and totals (K23).")
+@routes.route("/cart/storefront/{token}", ["GET"], access=PUBLIC, summary="The cart with its lines and totals (K23).",
+              response="Cart")
 def get_cart(req: Req, token: str):
     return views.cart_json(service.get_or_404(token))
 
@@ -40,73 +42,75 @@ def add_item(req: Req, token: str):
 
 
 @routes.route("/cart/storefront/{token}/detail", ["GET"], access=PUBLIC,
-              summary="The cart's user, country, price list and chosen methods (K25).")
+              summary="The cart's user, country, price list and chosen methods (K25).", response="CartDetail")
 def cart_detail(req: Req, token: str):
     return views.detail_json(service.get_or_404(token))
 
 
 @routes.route("/cart/storefront/{token}/update-quantity", ["PUT"], access=PUBLIC,
-              summary="Set a line's quantity (K26).")
+              summary="Set a line's quantity (K26).", status=204)
 def update_quantity(req: Req, token: str):
     service.update_quantity(token, req.json_body())
     return empty(204)
 
 
-@routes.route("/cart/storefront/{token}/{sku}", ["DELETE"], access=PUBLIC, summary="Remove a line (K37).")
+@routes.route("/cart/storefront/{token}/{sku}", ["DELETE"], access=PUBLIC, summary="Remove a line (K37).", status=204)
 def remove_line(req: Req, token: str, sku: str):
     service.remove_line(token, sku)
     return empty(204)
 
 
 @routes.route("/cart/storefront/{token}/billing-info", ["GET"], access=PUBLIC,
-              summary="The cart's billing address, or an empty one (K28).")
+              summary="The cart's billing address, or an empty one (K28).", response="BillingInfo")
 def get_billing_info(req: Req, token: str):
     return views.info_json(service.get_or_404(token, None), "billing_info")
 
 
 @routes.route("/cart/storefront/{token}/billing-info", ["PUT"], access=PUBLIC,
-              summary="Set the cart's billing address (K28).")
+              summary="Set the cart's billing address (K28).", status=204)
 def put_billing_info(req: Req, token: str):
     service.set_info(token, "billing_info", req.json_body())
     return empty(204)
 
 
 @routes.route("/cart/storefront/{token}/shipping-info", ["GET"], access=PUBLIC,
-              summary="The cart's shipping address and contact, or an empty one (K29).")
+              summary="The cart's shipping address and contact, or an empty one (K29).", response="ShippingInfo")
 def get_shipping_info(req: Req, token: str):
     return views.info_json(service.get_or_404(token, None), "shipping_info")
 
 
 @routes.route("/cart/storefront/{token}/shipping-info", ["PUT"], access=PUBLIC,
-              summary="Set the cart's shipping address and contact (K29).")
+              summary="Set the cart's shipping address and contact (K29).", status=204)
 def put_shipping_info(req: Req, token: str):
     service.set_info(token, "shipping_info", req.json_body())
     return empty(204)
 
 
 @routes.route("/cart/storefront/{token}/payment-method", ["GET"], access=PUBLIC,
-              summary="The chosen payment method with its prices (K33); 404 when none is chosen.")
+              summary="The chosen payment method with its prices (K33); 404 when none is chosen.",
+              response="CartPaymentMethodChoice")
 def get_payment_method(req: Req, token: str):
     chosen = views.method_json(service.get_or_404(token, None), "payment")
     return chosen if chosen is not None else empty(404)
 
 
 @routes.route("/cart/storefront/{token}/shipping-method", ["GET"], access=PUBLIC,
-              summary="The chosen shipping method with its prices (K34); 404 when none is chosen.")
+              summary="The chosen shipping method with its prices (K34); 404 when none is chosen.",
+              response="CartShippingMethodChoice")
 def get_shipping_method(req: Req, token: str):
     chosen = views.method_json(service.get_or_404(token, None), "shipping")
     return chosen if chosen is not None else empty(404)
 
 
 @routes.route("/cart/storefront/{token}/payment-method/{id}", ["PUT"], access=PUBLIC,
-              summary="Choose a payment method country, one offered with the chosen shipping method (K35).")
+              summary="Choose a payment method country, one offered with the chosen shipping method (K35).", status=204)
 def set_payment_method(req: Req, token: str, id: str):
     service.set_payment_method(token, id, req.origin())
     return empty(204)
 
 
 @routes.route("/cart/storefront/{token}/shipping-method/{id}", ["PUT"], access=PUBLIC,
-              summary="Choose a shipping method country of the cart's country (K36).")
+              summary="Choose a shipping method country of the cart's country (K36).", status=204)
 def set_shipping_method(req: Req, token: str, id: str):
     service.set_shipping_method(token, id, req.origin())
     return empty(204)
@@ -115,7 +119,8 @@ def set_shipping_method(req: Req, token: str, id: str):
 # --- dashboard: the cart of an order ----------------------------------------------------------------
 
 @routes.route("/cart/dashboard/{token}/update-quantity", ["PUT"], access=CART_CHANGE,
-              summary="Set a line's quantity in an order's cart; the order's stock and totals follow (K27).")
+              summary="Set a line's quantity in an order's cart; the order's stock and totals follow (K27).",
+              status=204)
 def dashboard_update_quantity(req: Req, token: str):
     from chalicelib.orders import editing
 
@@ -124,7 +129,7 @@ def dashboard_update_quantity(req: Req, token: str):
 
 
 @routes.route("/cart/dashboard/{token}/{sku}", ["DELETE"], access=CART_CHANGE,
-              summary="Remove a line from an order's cart; its stock is returned (K38).")
+              summary="Remove a line from an order's cart; its stock is returned (K38).", status=204, errors=(400,))
 def dashboard_remove_line(req: Req, token: str, sku: str):
     from chalicelib.orders import editing
 
@@ -133,7 +138,7 @@ def dashboard_remove_line(req: Req, token: str, sku: str):
 
 
 @routes.route("/cart/dashboard/{token}/billing-info", ["GET"], access=STAFF,
-              summary="The billing address of an order's cart (K30).")
+              summary="The billing address of an order's cart (K30).", response="BillingInfo")
 def dashboard_get_billing_info(req: Req, token: str):
     from chalicelib.orders import editing
 
@@ -141,7 +146,7 @@ def dashboard_get_billing_info(req: Req, token: str):
 
 
 @routes.route("/cart/dashboard/{token}/billing-info", ["PUT"], access=ORDER_CHANGE,
-              summary="Change the billing address of an order's cart (K30).")
+              summary="Change the billing address of an order's cart (K30).", status=204)
 def dashboard_put_billing_info(req: Req, token: str):
     from chalicelib.orders import editing
 
@@ -150,7 +155,7 @@ def dashboard_put_billing_info(req: Req, token: str):
 
 
 @routes.route("/cart/dashboard/{token}/shipping-info", ["GET"], access=STAFF,
-              summary="The shipping address of an order's cart (K31).")
+              summary="The shipping address of an order's cart (K31).", response="ShippingInfo")
 def dashboard_get_shipping_info(req: Req, token: str):
     from chalicelib.orders import editing
 
@@ -158,7 +163,7 @@ def dashboard_get_shipping_info(req: Req, token: str):
 
 
 @routes.route("/cart/dashboard/{token}/shipping-info", ["PUT"], access=ORDER_CHANGE,
-              summary="Change the shipping address of an order's cart (K31).")
+              summary="Change the shipping address of an order's cart (K31).", status=204)
 def dashboard_put_shipping_info(req: Req, token: str):
     from chalicelib.orders import editing
 
