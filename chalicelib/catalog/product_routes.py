@@ -13,42 +13,48 @@ PRODUCT_CHANGE = permission("product_change_permission")
 MEDIA_CHANGE = permission("productmedia_change_permission")
 
 
-@routes.route("/product/dashboard", ["GET"], access=STAFF, summary="Products, paginated, in id order (P7).")
+@routes.route("/product/dashboard", ["GET"], access=STAFF, summary="Products, paginated, in id order (P7).",
+              response="DashboardProductPage")
 def list_products(req: Req):
     return product_views.dashboard_page(req.query, req.language, req.origin(), req.base_url())
 
 
-@routes.route("/product/dashboard/variant/{sku}", ["GET"], access=STAFF, summary="One variant by SKU (P8).")
+@routes.route("/product/dashboard/variant/{sku}", ["GET"], access=STAFF, summary="One variant by SKU (P8).",
+              response="ProductVariant")
 def get_variant(req: Req, sku: str):
     return product_views.variant_detail(sku)
 
 
-@routes.route("/product/dashboard/detail", ["GET"], access=STAFF, summary="Every product in detail (P9).")
+@routes.route("/product/dashboard/detail", ["GET"], access=STAFF, summary="Every product in detail (P9).",
+              response="DashboardProductList")
 def all_products(req: Req):
     found = products.get_many(products.product_ids())
     return [product_views.dashboard_detail(p, req.origin()) for p in found]
 
 
 @routes.route("/product/dashboard/detail", ["POST"], access=permission("product_add_permission"),
-              body=product_schemas.PRODUCT, summary="Create a product with its variants and prices (P10).")
+              body=product_schemas.PRODUCT, summary="Create a product with its variants and prices (P10).",
+              status=201, response="DashboardProduct")
 def create_product(req: Req):
     product = products.create_product(req.data)
     return json_response(product_views.dashboard_detail(product, req.origin(), id_as_string=False), 201)
 
 
-@routes.route("/product/dashboard/detail/{product_id}", ["GET"], access=STAFF, summary="One product (P11).")
+@routes.route("/product/dashboard/detail/{product_id}", ["GET"], access=STAFF, summary="One product (P11).",
+              response="DashboardProduct")
 def get_product(req: Req, product_id: str):
     return product_views.dashboard_detail(products.get_or_404(product_id), req.origin())
 
 
 @routes.route("/product/dashboard/detail/{product_id}", ["PUT"], access=PRODUCT_CHANGE,
-              body=product_schemas.PRODUCT, summary="Replace a product; variants upserted by SKU (P12, 10.2).")
+              body=product_schemas.PRODUCT, summary="Replace a product; variants upserted by SKU (P12, 10.2).",
+              response="DashboardProduct")
 def replace_product(req: Req, product_id: str):
     return product_views.dashboard_detail(products.replace_product(product_id, req.data), req.origin())
 
 
 @routes.route("/product/dashboard/detail/{product_id}", ["DELETE"], access=PRODUCT_CHANGE,
-              summary="Delete a product (soft) (P14).")
+              summary="Delete a product (soft) (P14).", status=204)
 def delete_product(req: Req, product_id: str):
     products.delete_product(product_id)
     return empty(204)
@@ -59,38 +65,42 @@ MEDIA_ADD = permission("productmedia_add_permission")
 
 @routes.route("/product/dashboard/media", ["POST"], access=MEDIA_ADD, body=product_schemas.MEDIA_CREATE,
               content_types=["application/json", "multipart/form-data", "application/x-www-form-urlencoded"],
-              summary="Add an image to a product: base64/data URI, a multipart file, or an upload_key (P30).")
+              summary="Add an image to a product: base64/data URI, a multipart file, or an upload_key (P30).",
+              status=201, response="ProductMedia")
 def add_media(req: Req):
     return json_response(product_views.add_media(req.data, req.origin()), 201)
 
 
 @routes.route("/product/dashboard/media/upload", ["POST"], access=MEDIA_ADD, body=product_schemas.UPLOAD_REQUEST,
-              summary="A presigned upload for an image too large for an API request; register it with P30.")
+              summary="A presigned upload for an image too large for an API request; register it with P30.",
+              status=201, response="MediaUploadSlot")
 def media_upload_slot(req: Req):
     return json_response(product_views.upload_slot(req.data["product_id"]), 201)
 
 
-@routes.route("/product/dashboard/media/{media_id}", ["GET"], access=STAFF, summary="One product media (P31).")
+@routes.route("/product/dashboard/media/{media_id}", ["GET"], access=STAFF, summary="One product media (P31).",
+              response="ProductMedia")
 def get_media(req: Req, media_id: str):
     product, entry = product_views.find_media(media_id)
     return product_views.media_json(entry, product["id"], req.origin())
 
 
 @routes.route("/product/dashboard/media/{media_id}", ["PUT"], access=MEDIA_CHANGE,
-              body=product_schemas.MEDIA_UPDATE, summary="Change a media's order, alt text or file (P32).")
+              body=product_schemas.MEDIA_UPDATE, summary="Change a media's order, alt text or file (P32).",
+              response="ProductMedia")
 def update_media(req: Req, media_id: str):
     return product_views.update_media(media_id, req.data, req.origin())
 
 
 @routes.route("/product/dashboard/media/{media_id}", ["DELETE"], access=MEDIA_CHANGE,
-              summary="Remove a media from its product (P33).")
+              summary="Remove a media from its product (P33).", status=204)
 def delete_media(req: Req, media_id: str):
     product_views.delete_media(media_id)
     return empty(204)
 
 
 @routes.route("/media/product_media/{product_id}/image/{name}", ["GET"], access=PUBLIC,
-              summary="A product image (redirect to the media store).")
+              summary="A product image (redirect to the media store).", status=302)
 def product_image(req: Req, product_id: str, name: str):
     if not product_id.isdigit():
         raise NotFound()
