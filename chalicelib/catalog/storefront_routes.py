@@ -20,7 +20,7 @@ CATEGORY_QUERY = Schema(
 
 
 @routes.route("/product/storefront/{product_id}", ["GET"], access=PUBLIC,
-              summary="Product detail with prices for ?country=&pricelist= (P1).")
+              summary="Product detail with prices for ?country=&pricelist= (P1).", response="StorefrontProduct")
 def product_detail(req: Req, product_id: str):
     return storefront.product_detail(product_id, req.query.get("country"), req.query.get("pricelist"),
                                      req.language, req.origin())
@@ -32,18 +32,20 @@ def _category_page(req: Req, category_id: str, body: dict | None):
 
 
 @routes.route("/category/storefront/{category_id}/products", ["GET"], access=PUBLIC,
-              summary="Published products of a category and its published subcategories, paged (C8).")
+              summary="Published products of a category and its published subcategories, paged (C8).",
+              response="CategoryProductPage")
 def category_products(req: Req, category_id: str):
     return _category_page(req, category_id, None)
 
 
 @routes.route("/category/storefront/{category_id}/products", ["POST"], access=PUBLIC, body=CATEGORY_QUERY,
-              summary="The same, filtered (OR within an attribute type, AND across types) and sorted (C9).")
+              summary="The same, filtered (OR within an attribute type, AND across types) and sorted (C9).",
+              response="CategoryProductPage")
 def filter_category_products(req: Req, category_id: str):
     return _category_page(req, category_id, req.data)
 
 
 @routes.route("/category/storefront/{category_id}/attributes", ["GET"], access=PUBLIC,
-              summary="The attribute filters of a category (C10).")
+              summary="The attribute filters of a category (C10).", response="CategoryFilterAttributes")
 def category_attributes(req: Req, category_id: str):
     return storefront.category_attributes(category_id, req.language)
