@@ -24,46 +24,50 @@ WRITE = ["PUT", "PATCH"]
 
 # --- pages (M1-M4) -------------------------------------------------------------------------------
 
-@routes.route("/cms", ["GET"], access=STAFF, summary="Every page, PageCMS and PageFrontend (M1).")
+@routes.route("/cms", ["GET"], access=STAFF, summary="Every page, PageCMS and PageFrontend (M1).",
+              response="CmsPageList")
 def list_pages(req: Req):
     return service.list_pages()
 
 
-@routes.route("/cms", ["POST"], access=ADD, summary="Create a page; `resourcetype` is PageCMS or PageFrontend (M2).")
+@routes.route("/cms", ["POST"], access=ADD, summary="Create a page; `resourcetype` is PageCMS or PageFrontend (M2).",
+              status=201, response="CmsPage")
 def create_page(req: Req):
     return json_response(service.create_page(req.json_body()), 201)
 
 
-@routes.route("/cms/page/cms/{id}", ["GET"], access=STAFF, summary="A CMS page (M3).")
+@routes.route("/cms/page/cms/{id}", ["GET"], access=STAFF, summary="A CMS page (M3).", response="CmsContentPage")
 def get_cms_page(req: Req, id: str):
     return service.get_page(PAGE_CMS, id)
 
 
 @routes.route("/cms/page/cms/{id}", WRITE, access=CHANGE, body=schemas.PAGE_CMS_UPDATE,
-              summary="Update a CMS page; only the fields and languages sent change (M3).")
+              summary="Update a CMS page; only the fields and languages sent change (M3).",
+              response="CmsContentPage", errors=(409,))
 def update_cms_page(req: Req, id: str):
     return service.update_page(PAGE_CMS, id, req.data)
 
 
-@routes.route("/cms/page/cms/{id}", ["DELETE"], access=CHANGE, summary="Soft-delete a CMS page (M3).")
+@routes.route("/cms/page/cms/{id}", ["DELETE"], access=CHANGE, summary="Soft-delete a CMS page (M3).", status=204)
 def delete_cms_page(req: Req, id: str):
     service.delete_page(PAGE_CMS, id)
     return empty(204)
 
 
-@routes.route("/cms/page/frontend/{id}", ["GET"], access=STAFF, summary="A storefront-rendered page (M4).")
+@routes.route("/cms/page/frontend/{id}", ["GET"], access=STAFF, summary="A storefront-rendered page (M4).",
+              response="CmsFrontendPage")
 def get_frontend_page(req: Req, id: str):
     return service.get_page(PAGE_FRONTEND, id)
 
 
 @routes.route("/cms/page/frontend/{id}", WRITE, access=CHANGE, body=schemas.PAGE_FRONTEND_UPDATE,
-              summary="Update a storefront-rendered page (M4).")
+              summary="Update a storefront-rendered page (M4).", response="CmsFrontendPage")
 def update_frontend_page(req: Req, id: str):
     return service.update_page(PAGE_FRONTEND, id, req.data)
 
 
 @routes.route("/cms/page/frontend/{id}", ["DELETE"], access=CHANGE,
-              summary="Soft-delete a storefront-rendered page (M4).")
+              summary="Soft-delete a storefront-rendered page (M4).", status=204)
 def delete_frontend_page(req: Req, id: str):
     service.delete_page(PAGE_FRONTEND, id)
     return empty(204)
@@ -71,37 +75,40 @@ def delete_frontend_page(req: Req, id: str):
 
 # --- page category types (M5-M7) ----------------------------------------------------------------
 
-@routes.route("/cms/category/type", ["GET"], access=STAFF, summary="Page category types (M5).")
+@routes.route("/cms/category/type", ["GET"], access=STAFF, summary="Page category types (M5).",
+              response="CmsCategoryTypeList")
 def list_types(req: Req):
     return service.list_types()
 
 
 @routes.route("/cms/category/type", ["POST"], access=ADD, body=schemas.TYPE_CREATE,
-              summary="Create a page category type; identifiers are unique (M5).")
+              summary="Create a page category type; identifiers are unique (M5).",
+              status=201, response="CmsCategoryType")
 def create_type(req: Req):
     return json_response(service.create_type(req.data["identifier"]), 201)
 
 
-@routes.route("/cms/category/type/{id}", ["GET"], access=STAFF, summary="A page category type (M6).")
+@routes.route("/cms/category/type/{id}", ["GET"], access=STAFF, summary="A page category type (M6).",
+              response="CmsCategoryType")
 def get_type(req: Req, id: str):
     return service.get_type(id)
 
 
 @routes.route("/cms/category/type/{id}", WRITE, access=CHANGE, body=schemas.TYPE_UPDATE,
-              summary="Rename a page category type (M6).")
+              summary="Rename a page category type (M6).", response="CmsCategoryType")
 def update_type(req: Req, id: str):
     return service.update_type(id, req.data)
 
 
 @routes.route("/cms/category/type/{id}", ["DELETE"], access=CHANGE,
-              summary="Soft-delete a page category type; its identifier becomes free again (M6).")
+              summary="Soft-delete a page category type; its identifier becomes free again (M6).", status=204)
 def delete_type(req: Req, id: str):
     service.delete_type(id)
     return empty(204)
 
 
 @routes.route("/cms/category/type/{id}/pages", ["GET"], access=STAFF,
-              summary="Pages in the categories of a type, dashboard shape (M7).")
+              summary="Pages in the categories of a type, dashboard shape (M7).", response="CmsPageList")
 def type_pages(req: Req, id: str):
     type_item = service.get_type(id)
     return service.list_pages(type_id=type_item["id"])
@@ -109,36 +116,37 @@ def type_pages(req: Req, id: str):
 
 # --- page categories (M9-M11) -------------------------------------------------------------------
 
-@routes.route("/cms/category", ["GET"], access=STAFF, summary="Page categories (M9).")
+@routes.route("/cms/category", ["GET"], access=STAFF, summary="Page categories (M9).", response="CmsCategoryList")
 def list_categories(req: Req):
     return service.list_categories(req.origin())
 
 
 @routes.route("/cms/category", ["POST"], access=ADD, body=schemas.CATEGORY_CREATE,
-              summary="Create a page category; `image` is base64 or a data URI (M9).")
+              summary="Create a page category; `image` is base64 or a data URI (M9).",
+              status=201, response="CmsCategory")
 def create_category(req: Req):
     return json_response(service.create_category(req.data, req.origin()), 201)
 
 
-@routes.route("/cms/category/{id}", ["GET"], access=STAFF, summary="A page category (M10).")
+@routes.route("/cms/category/{id}", ["GET"], access=STAFF, summary="A page category (M10).", response="CmsCategory")
 def get_category(req: Req, id: str):
     return service.get_category(id, req.origin())
 
 
 @routes.route("/cms/category/{id}", WRITE, access=CHANGE, body=schemas.CATEGORY_UPDATE,
-              summary="Update a page category (M10).")
+              summary="Update a page category (M10).", response="CmsCategory")
 def update_category(req: Req, id: str):
     return service.update_category(id, req.data, req.origin())
 
 
-@routes.route("/cms/category/{id}", ["DELETE"], access=CHANGE, summary="Soft-delete a page category (M10).")
+@routes.route("/cms/category/{id}", ["DELETE"], access=CHANGE, summary="Soft-delete a page category (M10).", status=204)
 def delete_category(req: Req, id: str):
     service.delete_category(id)
     return empty(204)
 
 
 @routes.route("/cms/category/{id}/pages", ["GET"], access=STAFF,
-              summary="Pages of a category, dashboard shape (M11).")
+              summary="Pages of a category, dashboard shape (M11).", response="CmsPageList")
 def category_pages(req: Req, id: str):
     category = service.get_category(id, req.origin())
     return service.list_pages(category_id=category["id"])
@@ -147,13 +155,15 @@ def category_pages(req: Req, id: str):
 # --- storefront (M8, M12) ------------------------------------------------------------------------
 
 @routes.route("/cms/storefront/category/type/{identifier}/pages", ["GET"], access=PUBLIC,
-              summary="Published page categories of a type (HEADER, FOOTER) with their published pages (M8).")
+              summary="Published page categories of a type (HEADER, FOOTER) with their published pages (M8).",
+              response="StorefrontCmsCategoryList")
 def storefront_type_pages(req: Req, identifier: str):
     return service.storefront_type_pages(identifier, req.language, req.origin())
 
 
 @routes.route("/cms/storefront/page/cms/{locale}/{slug}", ["GET"], access=PUBLIC,
-              summary="A published CMS page by its slug in `locale`; texts in Accept-Language (M12).")
+              summary="A published CMS page by its slug in `locale`; texts in Accept-Language (M12).",
+              response="StorefrontCmsPage")
 def storefront_page(req: Req, locale: str, slug: str):
     return service.storefront_page(locale, slug, req.language)
 
@@ -165,14 +175,16 @@ def _content_type(req: Req) -> str:
 
 
 @routes.route("/editorjs/upload/image", ["POST"], access=UPLOAD, content_types=UPLOAD_TYPES,
-              summary="Upload an image for Editor.js: multipart field `file` (E1).")
+              summary="Upload an image for Editor.js: multipart field `file` (E1).",
+              status=201, response="EditorjsUpload", errors=(413,))
 def editorjs_upload_image(req: Req):
     path = editorjs.upload_file(req.raw.raw_body or b"", _content_type(req))
     return json_response({"file": path}, 201)
 
 
 @routes.route("/editorjs/upload/url", ["POST"], access=UPLOAD, content_types=UPLOAD_TYPES,
-              summary="Fetch an image by URL for Editor.js: `url` as form field or JSON (E2).")
+              summary="Fetch an image by URL for Editor.js: `url` as form field or JSON (E2).",
+              status=201, response="EditorjsUpload", errors=(413,))
 def editorjs_upload_url(req: Req):
     url = editorjs.url_from_request(req.raw.raw_body or b"", _content_type(req), req.json_body)
     return json_response({"file": editorjs.upload_from_url(url)}, 201)
@@ -180,11 +192,12 @@ def editorjs_upload_url(req: Req):
 
 # --- media (S3 behind a redirect; Chalice has no greedy paths, hence one route per depth) --------
 
-@routes.route("/media/editorjs/{name}", ["GET"], access=PUBLIC, summary="An Editor.js image (redirect).")
+@routes.route("/media/editorjs/{name}", ["GET"], access=PUBLIC, summary="An Editor.js image (redirect).", status=302)
 def media_editorjs(req: Req, name: str):
     return media.redirect(f"editorjs/{name}")
 
 
-@routes.route("/media/cms/category/{name}", ["GET"], access=PUBLIC, summary="A page category image (redirect).")
+@routes.route("/media/cms/category/{name}", ["GET"], access=PUBLIC, summary="A page category image (redirect).",
+              status=302)
 def media_cms_category(req: Req, name: str):
     return media.redirect(f"cms/category/{name}")
