@@ -27,40 +27,41 @@ def _found(value):
 
 # --- countries -------------------------------------------------------------------------------------
 
-@routes.route("/country/storefront", ["GET"], access=PUBLIC, summary="All countries, for the storefront (L1).")
+@routes.route("/country/storefront", ["GET"], access=PUBLIC, summary="All countries, for the storefront (L1).",
+              response="CountryList")
 def storefront_countries(req: Req):
     return service.list_countries()
 
 
 @routes.route("/country/storefront/{code}", ["GET"], access=PUBLIC,
-              summary="One country, for the storefront; 404 when unknown (L3).")
+              summary="One country, for the storefront; 404 when unknown (L3).", response="Country")
 def storefront_country(req: Req, code: str):
     return _found(service.get_country(code))
 
 
-@routes.route("/country", ["GET"], access=STAFF, summary="All countries (L5).")
+@routes.route("/country", ["GET"], access=STAFF, summary="All countries (L5).", response="CountryList")
 def countries(req: Req):
     return service.list_countries()
 
 
 @routes.route("/country", ["POST"], access=COUNTRY_ADD, body=schemas.COUNTRY_CREATE,
-              summary="Create a country; locale must be a shop language (L6).")
+              summary="Create a country; locale must be a shop language (L6).", status=201, response="Country")
 def create_country(req: Req):
     return json_response(service.create_country(req.data), 201)
 
 
-@routes.route("/country/{code}", ["GET"], access=STAFF, summary="One country (L7).")
+@routes.route("/country/{code}", ["GET"], access=STAFF, summary="One country (L7).", response="Country")
 def country(req: Req, code: str):
     return _found(service.get_country(code))
 
 
 @routes.route("/country/{code}", ["PUT"], access=COUNTRY_CHANGE, body=schemas.COUNTRY_UPDATE,
-              summary="Edit a country; its code cannot change (L7).")
+              summary="Edit a country; its code cannot change (L7).", response="Country")
 def update_country(req: Req, code: str):
     return service.update_country(code, req.data)
 
 
-@routes.route("/country/{code}", ["DELETE"], access=COUNTRY_CHANGE, summary="Delete (soft) a country (L7).")
+@routes.route("/country/{code}", ["DELETE"], access=COUNTRY_CHANGE, summary="Delete (soft) a country (L7).", status=204)
 def delete_country(req: Req, code: str):
     service.delete_country(code)
     return empty(204)
@@ -68,37 +69,38 @@ def delete_country(req: Req, code: str):
 
 # --- languages -------------------------------------------------------------------------------------
 
-@routes.route("/country/languages", ["GET"], access=STAFF, summary="The shop languages, default first (L11).")
+@routes.route("/country/languages", ["GET"], access=STAFF, summary="The shop languages, default first (L11).",
+              response="LanguageList")
 def languages(req: Req):
     return service.languages()
 
 
 # --- currencies ------------------------------------------------------------------------------------
 
-@routes.route("/country/currency", ["GET"], access=STAFF, summary="All currencies (L12).")
+@routes.route("/country/currency", ["GET"], access=STAFF, summary="All currencies (L12).", response="CurrencyList")
 def currencies(req: Req):
     return service.list_currencies()
 
 
 @routes.route("/country/currency", ["POST"], access=CURRENCY_ADD, body=schemas.CURRENCY_CREATE,
-              summary="Create a currency (L12).")
+              summary="Create a currency (L12).", status=201, response="Currency")
 def create_currency(req: Req):
     return json_response(service.create_currency(req.data), 201)
 
 
-@routes.route("/country/currency/{code}", ["GET"], access=STAFF, summary="One currency (L13).")
+@routes.route("/country/currency/{code}", ["GET"], access=STAFF, summary="One currency (L13).", response="Currency")
 def currency(req: Req, code: str):
     return _found(service.get_currency(code))
 
 
 @routes.route("/country/currency/{code}", ["PUT"], access=CURRENCY_CHANGE, body=schemas.CURRENCY_UPDATE,
-              summary="Edit a currency; its code cannot change (L13).")
+              summary="Edit a currency; its code cannot change (L13).", response="Currency")
 def update_currency(req: Req, code: str):
     return service.update_currency(code, req.data)
 
 
 @routes.route("/country/currency/{code}", ["DELETE"], access=CURRENCY_CHANGE,
-              summary="Delete (soft) a currency (L13).")
+              summary="Delete (soft) a currency (L13).", status=204)
 def delete_currency(req: Req, code: str):
     service.delete_currency(code)
     return empty(204)
@@ -106,29 +108,31 @@ def delete_currency(req: Req, code: str):
 
 # --- VAT groups ------------------------------------------------------------------------------------
 
-@routes.route("/country/vat-group", ["GET"], access=STAFF, summary="All VAT groups (L8).")
+@routes.route("/country/vat-group", ["GET"], access=STAFF, summary="All VAT groups (L8).", response="VatGroupList")
 def vat_groups(req: Req):
     return service.list_vat_groups()
 
 
 @routes.route("/country/vat-group", ["POST"], access=VATGROUP_ADD, body=schemas.VAT_GROUP_CREATE,
-              summary="Create a VAT group; is_default replaces the country's previous default (L9).")
+              summary="Create a VAT group; is_default replaces the country's previous default (L9).",
+              status=201, response="VatGroup")
 def create_vat_group(req: Req):
     return json_response(service.create_vat_group(req.data), 201)
 
 
-@routes.route("/country/vat-group/{id}", ["GET"], access=STAFF, summary="One VAT group (L10).")
+@routes.route("/country/vat-group/{id}", ["GET"], access=STAFF, summary="One VAT group (L10).", response="VatGroup")
 def vat_group(req: Req, id: str):
     return _found(service.get_vat_group(id))
 
 
 @routes.route("/country/vat-group/{id}", ["PUT"], access=VATGROUP_CHANGE, body=schemas.VAT_GROUP_UPDATE,
-              summary="Edit a VAT group (L10).")
+              summary="Edit a VAT group (L10).", response="VatGroup")
 def update_vat_group(req: Req, id: str):
     return service.update_vat_group(id, req.data)
 
 
-@routes.route("/country/vat-group/{id}", ["DELETE"], access=VATGROUP_CHANGE, summary="Delete (soft) a VAT group (L10).")
+@routes.route("/country/vat-group/{id}", ["DELETE"], access=VATGROUP_CHANGE, summary="Delete (soft) a VAT group (L10).",
+              status=204)
 def delete_vat_group(req: Req, id: str):
     service.delete_vat_group(id)
     return empty(204)
@@ -150,36 +154,38 @@ def _delete_address(req: Req, kind: str):
 
 
 @routes.route("/country/storefront/address/shipping", ["GET"], access=AUTHENTICATED,
-              summary="The shopper's shipping address, or {} (L20).")
+              summary="The shopper's shipping address, or {} (L20).", response="ShippingAddressOrEmpty")
 def shipping_address(req: Req):
     return _get_address(req, "shipping")
 
 
 @routes.route("/country/storefront/address/shipping", ["PUT"], access=AUTHENTICATED,
-              summary="Save the shopper's shipping address (created on first use); 400 {error: {...}} (L21).")
+              summary="Save the shopper's shipping address (created on first use); 400 {error: {...}} (L21).",
+              response="ShippingAddress")
 def save_shipping_address(req: Req):
     return _put_address(req, "shipping")
 
 
 @routes.route("/country/storefront/address/shipping", ["DELETE"], access=AUTHENTICATED,
-              summary="Delete (soft) the shopper's shipping address; answers {} (L22).")
+              summary="Delete (soft) the shopper's shipping address; answers {} (L22).", response="AddressDeleted")
 def delete_shipping_address(req: Req):
     return _delete_address(req, "shipping")
 
 
 @routes.route("/country/storefront/address/billing", ["GET"], access=AUTHENTICATED,
-              summary="The shopper's billing address, or {} (L23).")
+              summary="The shopper's billing address, or {} (L23).", response="BillingAddressOrEmpty")
 def billing_address(req: Req):
     return _get_address(req, "billing")
 
 
 @routes.route("/country/storefront/address/billing", ["PUT"], access=AUTHENTICATED,
-              summary="Save the shopper's billing address (created on first use); 400 {error: {...}} (L24).")
+              summary="Save the shopper's billing address (created on first use); 400 {error: {...}} (L24).",
+              response="BillingAddress")
 def save_billing_address(req: Req):
     return _put_address(req, "billing")
 
 
 @routes.route("/country/storefront/address/billing", ["DELETE"], access=AUTHENTICATED,
-              summary="Delete (soft) the shopper's billing address; answers {} (L25).")
+              summary="Delete (soft) the shopper's billing address; answers {} (L25).", response="AddressDeleted")
 def delete_billing_address(req: Req):
     return _delete_address(req, "billing")
