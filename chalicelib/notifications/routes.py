@@ -77,7 +77,7 @@ def render(item: dict, *, full: bool = False) -> dict:
 
 
 @routes.route("/notifications/dashboard/config", ["GET"], access=STAFF,
-              summary="The notification actions per trigger (header values masked).")
+              summary="The notification actions per trigger (header values masked).", response="NotificationConfig")
 def get_config(req: Req):
     try:
         current = config.get_config()
@@ -88,7 +88,8 @@ def get_config(req: Req):
 
 
 @routes.route("/notifications/dashboard/deliveries", ["GET"], access=STAFF,
-              summary="The delivery log by status and/or trigger, one keyset page at a time.")
+              summary="The delivery log by status and/or trigger, one keyset page at a time.",
+              response="DeliveryPage", errors=(400,))
 def list_deliveries(req: Req):
     query = req.query
     status = (query.get("status") or "").strip().upper() or None
@@ -108,7 +109,8 @@ def list_deliveries(req: Req):
 
 
 @routes.route("/notifications/dashboard/deliveries/{delivery_id}", ["GET"], access=STAFF,
-              summary="One delivery with every attempt (status, HTTP code, duration, response excerpt).")
+              summary="One delivery with every attempt (status, HTTP code, duration, response excerpt).",
+              response="Delivery")
 def get_delivery(req: Req, delivery_id: str):
     item = store.get(delivery_id)
     if item is None:
@@ -117,7 +119,8 @@ def get_delivery(req: Req, delivery_id: str):
 
 
 @routes.route("/notifications/dashboard/deliveries/{delivery_id}/redeliver", ["POST"], access=WRITE,
-              summary="Try a finished delivery again, with a fresh retry budget.")
+              summary="Try a finished delivery again, with a fresh retry budget.",
+              status=202, response="Delivery", errors=(409,))
 def redeliver(req: Req, delivery_id: str):
     from chalicelib.notifications import flow  # the delivery machinery stays off the cold-start path
 
@@ -131,7 +134,7 @@ def redeliver(req: Req, delivery_id: str):
 
 
 @routes.route("/notifications/dashboard/test", ["POST"], access=WRITE, body=TEST_EVENT,
-              summary="Send a test event to one action of a trigger now (once, no retries).")
+              summary="Send a test event to one action of a trigger now (once, no retries).", response="Delivery")
 def send_test(req: Req):
     trigger = req.data["trigger"].strip().upper()
     if trigger not in TRIGGERS:
