@@ -18,39 +18,40 @@ ORDER_CHANGE = permission("order_change_permission")
 
 # --- dashboard -------------------------------------------------------------------------------------
 
-@routes.route("/order/dashboard", ["GET"], access=STAFF, summary="Every order, newest first (O1).")
+@routes.route("/order/dashboard", ["GET"], access=STAFF, summary="Every order, newest first (O1).",
+              response="OrderSummaryList")
 def list_orders(req: Req):
     return service.list_orders()
 
 
 @routes.route("/order/dashboard/today-stats", ["GET"], access=STAFF,
-              summary="Today's orders, revenue and best seller (O2), from daily counters.")
+              summary="Today's orders, revenue and best seller (O2), from daily counters.", response="OrderStats")
 def today_stats(req: Req):
     return stats.today_stats()
 
 
 @routes.route("/order/dashboard/month-stats", ["GET"], access=STAFF,
-              summary="The last 30 days' orders, revenue, best sellers and orders per day (O3).")
+              summary="The last 30 days' orders, revenue, best sellers and orders per day (O3).", response="OrderStats")
 def month_stats(req: Req):
     return stats.month_stats()
 
 
 @routes.route("/order/dashboard/complaint/{id}", ["PUT"], access=ORDER_CHANGE,
-              summary="Approve or decline a complaint (O4); the customer is notified.")
+              summary="Approve or decline a complaint (O4); the customer is notified.", status=204)
 def update_complaint(req: Req, id: str):
     complaints.set_status(id, req.json_body())
     return empty(204)
 
 
 @routes.route("/order/dashboard/{token}", ["GET"], access=STAFF,
-              summary="An order with its cart, complaints and payment (O5).")
+              summary="An order with its cart, complaints and payment (O5).", response="DashboardOrder")
 def dashboard_order(req: Req, token: str):
     order = service.dashboard_order(token)
     return {**views.order_json(order), "payment": service.payment_summary(order)}
 
 
 @routes.route("/order/dashboard/{token}", ["PUT"], access=ORDER_CHANGE,
-              summary="Change the order status: PENDING, PROCESSING, SHIPPED or CANCELLED (O6).")
+              summary="Change the order status: PENDING, PROCESSING, SHIPPED or CANCELLED (O6).", status=204)
 def update_order_status(req: Req, token: str):
     service.set_status(token, req.json_body())
     return empty(204)
@@ -59,13 +60,15 @@ def update_order_status(req: Req, token: str):
 # --- storefront ------------------------------------------------------------------------------------
 
 @routes.route("/order/storefront", ["POST"], access=PUBLIC,
-              summary="Order the cart (O7): one transaction; the same cart gives the same order token.")
+              summary="Order the cart (O7): one transaction; the same cart gives the same order token.",
+              status=201, response="OrderToken")
 def place_order(req: Req):
     token, status = checkout.place_order(req.json_body())
     return json_response({"token": token}, status)
 
 
-@routes.route("/order/storefront/orders", ["GET"], access=PUBLIC, summary="The caller's orders (O8).")
+@routes.route("/order/storefront/orders", ["GET"], access=PUBLIC, summary="The caller's orders (O8).",
+              response="OrderSummaryList", errors=(400,))
 def my_orders(req: Req):
     user = req.user
     if user is None:
@@ -74,13 +77,15 @@ def my_orders(req: Req):
 
 
 @routes.route("/order/storefront/complaint", ["POST"], access=PUBLIC,
-              summary="Complain about an item of an order: RETURN or WARRANTY_CLAIM (O9).")
+              summary="Complain about an item of an order: RETURN or WARRANTY_CLAIM (O9).",
+              status=201, response="Complaint")
 def create_complaint(req: Req):
     return json_response(complaints.create(req.json_body()), 201)
 
 
 @routes.route("/order/storefront/{token}", ["GET"], access=PUBLIC,
-              summary="The order and its payment: QR bank transfer data or the gateway link (O10).")
+              summary="The order and its payment: QR bank transfer data or the gateway link (O10).",
+              response="StorefrontOrder", errors=(400,))
 def storefront_order(req: Req, token: str):
     order = service.storefront_order(token)
     # The payment first: starting it stores the payment id on the order, which the order JSON shows.
@@ -88,6 +93,7 @@ def storefront_order(req: Req, token: str):
     return {"order": views.order_json(order), "payment": payment}
 
 
-@routes.route("/order/storefront/{token}/items", ["GET"], access=PUBLIC, summary="The order's items (O11).")
+@routes.route("/order/storefront/{token}/items", ["GET"], access=PUBLIC, summary="The order's items (O11).",
+              response="OrderItems", errors=(400,))
 def order_items(req: Req, token: str):
     return views.items_json(service.storefront_order(token))
