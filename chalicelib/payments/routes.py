@@ -37,13 +37,14 @@ def _html(text: str, status: int = 200) -> Response:
 
 
 @routes.route("/payments/{key}/callback", ["POST"], access=PUBLIC, authenticate=False,
-              summary="A gateway's status report for one payment, HMAC-signed with the method's secret.")
+              summary="A gateway's status report for one payment, HMAC-signed with the method's secret.",
+              response="PaymentCallbackResult", errors=(401, 409))
 def callback(req: Req, key: str):
     return service.handle_callback(key, req.headers, req.raw.raw_body or b"")
 
 
 @routes.route("/payments/{key}/test-gateway/{payment_id}", ["GET"], access=PUBLIC, authenticate=False,
-              summary="The test gateway's payment page (Pay / Fail buttons).")
+              summary="The test gateway's payment page (Pay / Fail buttons).", media_type="text/html")
 def test_gateway_page(req: Req, key: str, payment_id: str):
     order = service.gateway_page_order(key, payment_id)
     status = (order.get("payment") or {}).get("status") or PaymentStatus.PENDING.value
@@ -51,7 +52,8 @@ def test_gateway_page(req: Req, key: str, payment_id: str):
 
 
 @routes.route("/payments/{key}/test-gateway/{payment_id}", ["POST"], access=PUBLIC, authenticate=False,
-              summary="Mark a test gateway payment paid or failed (form field `result=paid|failed`).")
+              summary="Mark a test gateway payment paid or failed (form field `result=paid|failed`).",
+              media_type="text/html")
 def test_gateway_result(req: Req, key: str, payment_id: str):
     order = service.gateway_page_order(key, payment_id)
     data = req.json_body()
@@ -63,19 +65,21 @@ def test_gateway_result(req: Req, key: str, payment_id: str):
 
 
 @routes.route("/payments/dashboard/methods", ["GET"], access=STAFF,
-              summary="The payment config's keys, the values a payment method country's api_request takes.")
+              summary="The payment config's keys, the values a payment method country's api_request takes.",
+              response="PaymentModuleList")
 def list_methods(req: Req):
     return service.configured_methods()
 
 
 @routes.route("/payments/dashboard/order/{token}", ["GET"], access=STAFF,
-              summary="An order's payment: status, method, id and history.")
+              summary="An order's payment: status, method, id and history.", response="OrderPayment")
 def order_payment(req: Req, token: str):
     return service.payment_summary(service.get_order_or_404(token))
 
 
 @routes.route("/payments/dashboard/order/{token}/status", ["POST"], access=permission("order_change_permission"),
-              body=STATUS_BODY, summary="Set an order's payment status by hand (e.g. a bank transfer received).")
+              body=STATUS_BODY, summary="Set an order's payment status by hand (e.g. a bank transfer received).",
+              response="OrderPayment")
 def set_order_payment_status(req: Req, token: str):
     order = service.get_order_or_404(token)
     service.change_status(order, PaymentStatus(req.data["status"]), source="dashboard", allow_final_change=True)
