@@ -39,7 +39,7 @@ def _user_id(req: Req) -> str | None:
 
 
 @routes.route("/recommender/storefront/{event}", ["POST"], access=PUBLIC,
-              summary="Record shopper events for the recommender: body {data: {...} | [{...}]} (RS1).")
+              summary="Record shopper events for the recommender: body {data: {...} | [{...}]} (RS1).", status=201)
 def storefront_event(req: Req, event: str):
     if event not in schemas.EVENT_MODEL_CLASSES:
         raise ApiError(UNKNOWN_EVENT, 404)
@@ -50,7 +50,7 @@ def storefront_event(req: Req, event: str):
 
 @routes.route("/recommender/storefront/{situation}/products", ["GET"], access=PUBLIC,
               summary="Recommended products (ProductStorefrontList) for a storefront situation; popular "
-                      "products when no recommender answers (RS2).")
+                      "products when no recommender answers (RS2).", response="RecommendedProductList", errors=(400,))
 def storefront_recommendations(req: Req, situation: str):
     if situation not in schemas.SITUATIONS:
         raise ApiError(UNKNOWN_SITUATION, 404)
@@ -60,7 +60,8 @@ def storefront_recommendations(req: Req, situation: str):
 
 @routes.route("/recommender/dashboard/recommender-system", ["GET"], access=STAFF,
               summary="The recommender's dashboard data (?date_from&date_to&page=configuration|performance|"
-                      "training), passed through; null when no recommender is configured (RS3).")
+                      "training), passed through; null when no recommender is configured (RS3).",
+              response="RecommenderDashboard", errors=(400, 502))
 def dashboard(req: Req):
     query = schemas.DASHBOARD_QUERY.validate(req.query)
     if not client.is_configured():
@@ -73,7 +74,8 @@ def dashboard(req: Req):
 
 
 @routes.route("/recommender/dashboard/recommender-system/schedule-training", ["POST"], access=RS_WRITE,
-              body=schemas.SCHEDULE_TRAINING, summary="Queue a training of one recommender model (RS4).")
+              body=schemas.SCHEDULE_TRAINING, summary="Queue a training of one recommender model (RS4).",
+              response="RecommenderAccepted")
 def schedule_training(req: Req):
     events.schedule_training(req.data["model_name"])
     return {}
@@ -81,7 +83,8 @@ def schedule_training(req: Req):
 
 @routes.route("/recommender/dashboard/recommender-system/config", ["PUT"], access=RS_WRITE,
               body=schemas.RS_CONFIG,
-              summary="Send the recommender its configuration (camelCase keys, contract section 8) (RS5).")
+              summary="Send the recommender its configuration (camelCase keys, contract section 8) (RS5).",
+              response="RecommenderAccepted")
 def save_config(req: Req):
     events.save_config(schemas.rs_config(req.json_body(), req.data))
     return {}
