@@ -17,24 +17,27 @@ CHANGE = permission("review_change_permission")
 
 @routes.route("/review/storefront/create", ["POST"], access=PUBLIC, body=schemas.REVIEW_CREATE,
               summary="Review a variant of a shipped order; 201 empty. 404 unknown order or variant, "
-                      "403 not shipped, not bought in that order, or already reviewed (R1).")
+                      "403 not shipped, not bought in that order, or already reviewed (R1).",
+              status=201, errors=(403, 404, 409))
 def create_review(req: Req):
     service.create_review(req.data)
     return empty(201)
 
 
 @routes.route("/review/storefront/{product_id}/{country}", ["GET"], access=PUBLIC,
-              summary="Reviews of a product written in a country, newest first (R2).")
+              summary="Reviews of a product written in a country, newest first (R2).", response="ReviewList")
 def product_reviews(req: Req, product_id: str, country: str):
     return service.list_product_reviews(product_id, country)
 
 
-@routes.route("/review/dashboard", ["GET"], access=STAFF, summary="All reviews, newest first, unpaginated (R5).")
+@routes.route("/review/dashboard", ["GET"], access=STAFF, summary="All reviews, newest first, unpaginated (R5).",
+              response="ReviewList")
 def list_reviews(req: Req):
     return service.list_reviews()
 
 
-@routes.route("/review/dashboard/{token}", ["GET"], access=STAFF, summary="A review; 404 empty (R3).")
+@routes.route("/review/dashboard/{token}", ["GET"], access=STAFF, summary="A review; 404 empty (R3).",
+              response="Review")
 def get_review(req: Req, token: str):
     review = service.get_review(token)
     if review is None:
@@ -43,7 +46,8 @@ def get_review(req: Req, token: str):
 
 
 @routes.route("/review/dashboard/{token}", ["DELETE"], access=CHANGE,
-              summary="Delete a review; it leaves the product's rating, and the buyer may review again (R4).")
+              summary="Delete a review; it leaves the product's rating, and the buyer may review again (R4).",
+              status=204)
 def delete_review(req: Req, token: str):
     if not service.delete_review(token):
         raise ApiError(None, 404)
@@ -51,6 +55,7 @@ def delete_review(req: Req, token: str):
 
 
 @routes.route("/review/product-rating/{product_id}", ["GET"], access=PUBLIC,
-              summary='Average rating, review count and star buckets "1".."5" of a product (R6).')
+              summary='Average rating, review count and star buckets "1".."5" of a product (R6).',
+              response="ProductRating")
 def product_rating(req: Req, product_id: str):
     return service.product_rating(product_id)
