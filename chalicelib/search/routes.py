@@ -19,7 +19,8 @@ SEARCH_QUERY = Schema(
 @routes.route("/search/storefront/product/{language}/{query}", ["GET"], access=PUBLIC,
               summary="Published products matching the query in the language, best first (S1); "
                       "?limit= (default 6), ?country=, ?pricelist=. Answers from a DynamoDB fallback when "
-                      "the search engine is off or failing (header X-Search-Backend).")
+                      "the search engine is off or failing (header X-Search-Backend).",
+              response="SearchResultList", errors=(400,))
 def search_products(req: Req, language: str, query: str):
     params = SEARCH_QUERY.validate(req.query)
     items, backend = service.search(language, query, limit=params["limit"], country=params.get("country") or None,
