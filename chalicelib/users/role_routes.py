@@ -8,19 +8,20 @@ from chalicelib.users import permissions, roles, schemas
 routes = Routes(__name__, tag="roles")
 
 
-@routes.route("/roles/groups", ["GET"], access=STAFF, summary="All groups with their permissions (G9).")
+@routes.route("/roles/groups", ["GET"], access=STAFF, summary="All groups with their permissions (G9).",
+              response="GroupList")
 def list_groups(req: Req):
     return roles.list_groups()
 
 
 @routes.route("/roles/groups", ["POST"], access=permission("group_add_permission"), body=schemas.GROUP,
-              summary="Create a group; permissions by name (G10).")
+              summary="Create a group; permissions by name (G10).", status=201)
 def create_group(req: Req):
     roles.create_group(req.require_user(), req.data["name"], req.data["description"], req.data["permissions"])
     return empty(201)
 
 
-@routes.route("/roles/groups/{name}", ["GET"], access=STAFF, summary="One group (G4).")
+@routes.route("/roles/groups/{name}", ["GET"], access=STAFF, summary="One group (G4).", response="Group", errors=(400,))
 def get_group(req: Req, name: str):
     return roles.render_group(roles.group_or_400(name))
 
@@ -41,12 +42,13 @@ def delete_group(req: Req, name: str):
 
 
 @routes.route("/roles/permissions", ["GET"], access=STAFF,
-              summary="The permissions the role editor offers (G11).")
+              summary="The permissions the role editor offers (G11).", response="PermissionList")
 def list_permissions(req: Req):
     return permissions.role_editor_permissions()
 
 
-@routes.route("/roles/permission/{name}", ["GET"], access=STAFF, summary="One permission (G7).")
+@routes.route("/roles/permission/{name}", ["GET"], access=STAFF, summary="One permission (G7).",
+              response="Permission", errors=(400,))
 def get_permission(req: Req, name: str):
     described = permissions.describe(name)
     if described is None:
@@ -54,7 +56,8 @@ def get_permission(req: Req, name: str):
     return described
 
 
-@routes.route("/roles/user-groups/{email}", ["GET"], access=STAFF, summary="A user's groups (G2).")
+@routes.route("/roles/user-groups/{email}", ["GET"], access=STAFF, summary="A user's groups (G2).",
+              response="GroupList", errors=(400,))
 def get_user_groups(req: Req, email: str):
     return roles.user_groups(email)
 
@@ -67,6 +70,6 @@ def set_user_groups(req: Req, email: str):
 
 
 @routes.route("/roles/user-permissions/{email}", ["GET"], access=STAFF,
-              summary="A user's effective permissions (G1).")
+              summary="A user's effective permissions (G1).", response="PermissionList")
 def get_user_permissions(req: Req, email: str):
     return roles.user_permissions(email)
