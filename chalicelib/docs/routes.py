@@ -58,18 +58,21 @@ def _document(req: Req) -> dict:
     return document
 
 
-@routes.route("/api/openapi.json", ["GET"], access=PUBLIC, summary="The OpenAPI 3.1 document of this API.")
+@routes.route("/api/openapi.json", ["GET"], access=PUBLIC, summary="The OpenAPI 3.1 document of this API.",
+              response="OpenApiDocument")
 def openapi_document(req: Req):
     return _document(req)
 
 
-@routes.route("/swagger.json", ["GET"], access=PUBLIC, summary="Alias of /api/openapi.json (the original's path).")
+@routes.route("/swagger.json", ["GET"], access=PUBLIC, summary="Alias of /api/openapi.json (the original's path).",
+              response="OpenApiDocument")
 def swagger_json(req: Req):
     return _document(req)
 
 
 @routes.route("/api/events/schemas.json", ["GET"], access=PUBLIC,
-              summary="The JSON Schema (draft 2020-12) of every notification trigger's payload: {trigger: schema}.")
+              summary="The JSON Schema (draft 2020-12) of every notification trigger's payload: {trigger: schema}.",
+              response="EventSchemas")
 def event_schemas(req: Req):
     from chalicelib.notifications import payload_schemas
 
@@ -77,7 +80,7 @@ def event_schemas(req: Req):
 
 
 @routes.route("/api/events/schemas/{trigger}", ["GET"], access=PUBLIC,
-              summary="The JSON Schema (draft 2020-12) of one notification trigger's payload.")
+              summary="The JSON Schema (draft 2020-12) of one notification trigger's payload.", response="EventSchema")
 def event_schema(req: Req, trigger: str):
     from chalicelib.notifications import payload_schemas
 
@@ -93,17 +96,19 @@ def _page(req: Req) -> Response:
     return Response(body=html, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
-@routes.route("/api/docs", ["GET"], access=PUBLIC, summary="Swagger UI.")
+@routes.route("/api/docs", ["GET"], access=PUBLIC, summary="Swagger UI.", media_type="text/html")
 def docs_page(req: Req):
     return _page(req)
 
 
-@routes.route("/swagger", ["GET"], access=PUBLIC, summary="Alias of /api/docs/ (the original's path).")
+@routes.route("/swagger", ["GET"], access=PUBLIC, summary="Alias of /api/docs/ (the original's path).",
+              media_type="text/html")
 def swagger_page(req: Req):
     return _page(req)
 
 
-@routes.route("/api/docs/{asset}", ["GET"], access=PUBLIC, summary="Swagger UI's assets, shipped with the app.")
+@routes.route("/api/docs/{asset}", ["GET"], access=PUBLIC, summary="Swagger UI's assets, shipped with the app.",
+              media_type=("application/javascript", "text/css"))
 def docs_asset(req: Req, asset: str):
     if asset not in ASSETS:
         raise NotFound()
