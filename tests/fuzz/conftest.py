@@ -1,0 +1,98 @@
+"""What the fuzzer needs: the running local stack, a dedicated admin account to fuzz as, its token (kept working
+whatever the fuzzed calls do to it), and a tally of which operations were really called."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections import Counter
+
+import pytest
+
+# The e2e package's session fixture: one running stack for every test marked xdist_group("stack").
+from tests.e2e.conftest import shop_stack  # noqa: F401
+from tests.e2e.stack import Stack
+
+BOSS = ("boss@example.com", "boss-password")  # the stack's own superuser (tests/e2e/stack.py)
+FUZZER = ("fuzz-admin@example.com", "fuzz-admin-password")
+
+
+class TokenKeeper:
+    """The fuzzing admin's access token. Fuzzed calls may end its sessions (POST /user/logout-all,
+    /user/users/{email}/logout-all); `renew()` logs in again so the next calls still reach the real code."""
+
+    def __init__(self, stack: Stack, email: str, password: str):
+        self.stack, self.email, self.password = stack, email, password
+        self._lock = threading.Lock()
+        self.renewals = 0
+        self.token = stack.login(email, password)
+
+    @property
+    def header(self) -> str:
+        return f"JWT {self.token}"
+
+    def alive(self) -> bool:
+        request = urllib.request.Request(self.stack.url + "/user/detail", headers={"Authorization": self.header})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # a loaded runner can be slow
+                return response.status == 200 and json.loads(response.read()).get("email") == self.email
+        except urllib.error.HTTPError:
+            return False
+
+    def renew(self) -> None:
+        with self._lock:
+            if self.alive():
+                return
+            self.token = self.stack.login(self.email, self.password)
+            self.renewals += 1
+
+
+class CallTally:
+    """How many requests each operation (`"GET /path"`) received, per pass, and how long each pass took."""
+
+    def __init__(self):
+        self.calls: dict[str, Counter] = {}
+        self.seconds: dict[str, float] = {}
+        self.statuses: dict[str, Counter] = {}
+
+    def record(self, run: str, label: str, status: int) -> None:
+        self.calls.setdefault(run, Counter())[label] += 1
+        self.statuses.setdefault(run, Counter())[status // 100 * 100] += 1
+
+
+@pytest.fixture(scope="session")
+def fuzz_stack(request):
+    """The stack under test: FUZZ_STACK_URL names one already running (for example `make run` with
+    FUZZ_ADMIN_EMAIL/FUZZ_ADMIN_PASSWORD set to its superuser), otherwise the shared e2e stack starts."""
+    url = os.environ.get("FUZZ_STACK_URL")
+    if not url:
+        return request.getfixturevalue("shop_stack")
+    stack = object.__new__(Stack)  # request() and login() only need the URL
+    stack.url = url.rstrip("/")
+    return stack
+
+
+@pytest.fixture(scope="session")
+def fuzz_admin(fuzz_stack) -> TokenKeeper:
+    """A dedicated admin, created through the API by the stack's superuser: the fuzzer acts as it, never as the
+    superuser other tests of the shared stack may log in as."""
+    boss_email = os.environ.get("FUZZ_ADMIN_EMAIL", BOSS[0])
+    boss = fuzz_stack.login(boss_email, os.environ.get("FUZZ_ADMIN_PASSWORD", BOSS[1]))
+    email, password = FUZZER
+    status, answer = fuzz_stack.request("POST", "/user/users", {"email": email, "password": password}, token=boss)
+    assert status in (201, 400), answer  # 400: it exists from an earlier run against the same stack
+    status, answer = fuzz_stack.request("PUT", f"/user/users/{email}",
+                                        {"is_admin": True, "is_staff": True, "is_active": True}, token=boss)
+    assert status == 200, answer
+    fuzz_stack.request("PUT", f"/user/password/{email}", {"new_password": password}, token=boss)
+    keeper = TokenKeeper(fuzz_stack, email, password)
+    keeper.protected = {email, boss_email}
+    return keeper
+
+
+@pytest.fixture(scope="session")
+def call_tally() -> CallTally:
+    return CallTally()
