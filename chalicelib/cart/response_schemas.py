@@ -5,7 +5,7 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import ANY, BOOLEAN, INTEGER, STRING, array, nullable, obj
+from chalicelib.core.http.openapi import BOOLEAN, INTEGER, STRING, array, nullable, obj
 
 SCHEMAS = {
     "Cart": obj(
@@ -25,7 +25,7 @@ SCHEMAS = {
                 unit_price_incl_vat_formatted=STRING,
                 unit_price_without_vat_formatted=STRING,
                 quantity=INTEGER,
-                discount=ANY,
+                discount={"type": "null"},  # never filled (as in the original)
                 primary_image=nullable({"type": "object"}),
             )
         ),
@@ -39,8 +39,8 @@ SCHEMAS = {
         total_price_incl_vat=STRING,
         total_price_without_vat=STRING,
         currency=STRING,
-        shipping_method_country=ANY,
-        payment_method_country=ANY,
+        shipping_method_country=nullable(INTEGER),
+        payment_method_country=nullable(INTEGER),
     ),
     "CartToken": obj(token=STRING),
     "CartDetail": obj(
@@ -62,7 +62,7 @@ SCHEMAS = {
         company_id=STRING,
         vat_number=STRING,
         country=nullable(STRING),
-        optional={"user": ANY, "id": INTEGER},
+        optional={"user": nullable(STRING), "id": INTEGER},
     ),
     "ShippingInfo": obj(
         id=INTEGER,

@@ -138,7 +138,7 @@ SCHEMAS = {
             title=STRING,
             slug=STRING,
             primary_image=nullable(
-                obj(id=INTEGER, media=STRING, type=STRING, alt=ANY, product_id=INTEGER, sort_order=INTEGER)
+                obj(id=INTEGER, media=STRING, type=STRING, alt=nullable(STRING), product_id=INTEGER, sort_order=INTEGER)
             ),
             published=BOOLEAN,
             create_at=STRING,

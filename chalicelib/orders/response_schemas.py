@@ -5,7 +5,7 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import ANY, BOOLEAN, INTEGER, NUMBER, STRING, array, nullable, obj
+from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, nullable, obj
 
 SCHEMAS = {
     "DashboardOrder": obj(
@@ -28,7 +28,7 @@ SCHEMAS = {
                     unit_price_incl_vat_formatted=STRING,
                     unit_price_without_vat_formatted=STRING,
                     quantity=INTEGER,
-                    discount=ANY,
+                    discount={"type": "null"},  # never filled (as in the original)
                     primary_image=nullable({"type": "object"}),
                     complaints=array(obj(id=INTEGER, type=STRING, status=STRING, description=STRING, create_at=STRING)),
                 )
@@ -63,7 +63,7 @@ SCHEMAS = {
         revenue=array(obj(code=STRING, symbol=STRING, value=NUMBER)),
         average_order_value=array(obj(code=STRING, symbol=STRING, value=NUMBER)),
         average_items_per_order=array(obj(code=STRING, symbol=STRING, value=NUMBER)),
-        top_selling_products=array(nullable(obj(title=STRING, media=ANY))),
+        top_selling_products=array(nullable(obj(title=STRING, media=nullable(STRING)))),
         daily_orders_count=array(),
     ),
     "StorefrontOrder": obj(
@@ -87,7 +87,7 @@ SCHEMAS = {
                         unit_price_incl_vat_formatted=STRING,
                         unit_price_without_vat_formatted=STRING,
                         quantity=INTEGER,
-                        discount=ANY,
+                        discount={"type": "null"},  # never filled (as in the original)
                         primary_image=nullable({"type": "object"}),
                         complaints=array(),
                     )
@@ -154,7 +154,7 @@ SCHEMAS = {
                 unit_price_incl_vat_formatted=STRING,
                 unit_price_without_vat_formatted=STRING,
                 quantity=INTEGER,
-                discount=ANY,
+                discount={"type": "null"},  # never filled (as in the original)
                 primary_image=nullable({"type": "object"}),
             )
         )

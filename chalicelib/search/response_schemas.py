@@ -5,7 +5,7 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import ANY, INTEGER, NUMBER, STRING, array, nullable, obj
+from chalicelib.core.http.openapi import INTEGER, NUMBER, STRING, array, nullable, obj
 
 SCHEMAS = {
     "SearchResultList": array(
@@ -22,7 +22,7 @@ SCHEMAS = {
                     incl_vat=NUMBER,
                     without_vat_formatted=STRING,
                     incl_vat_formatted=STRING,
-                    discount=ANY,
+                    discount=nullable(NUMBER),
                     sku=STRING,
                 )
             ),

@@ -25,7 +25,7 @@ ERRORS = {
     "401": {"description": "No, or an invalid, token (simplejwt's body)",
             "content": {"application/json": {"schema": ERROR}}},
     "403": {"description": 'Lacks the right: the JSON string "User doesnt have permission"',
-            "content": {"application/json": {"schema": {"oneOf": [{"type": "string"}, ERROR]}}}},
+            "content": {"application/json": {"schema": {"oneOf": [{"type": "string"}, ERROR, {"type": "null"}]}}}},
     "404": {"description": "Not found",
             "content": {"application/json": {"schema": {"oneOf": [ERROR, {"type": "null"}]}}}},
     "409": {"description": "Conflicts with the current state (a duplicate, a concurrent change)",
