@@ -96,3 +96,52 @@ def fuzz_admin(fuzz_stack) -> TokenKeeper:
 @pytest.fixture(scope="session")
 def call_tally() -> CallTally:
     return CallTally()
+
+
+# Dashboard lists whose items name the shop's real entities (ids, codes, SKUs, slugs, e-mails).
+HARVESTED_LISTS = (
+    "/product/dashboard", "/product/dashboard/type", "/product/dashboard/attribute",
+    "/product/dashboard/attribute/type", "/product/dashboard/pricelist", "/category/dashboard", "/country",
+    "/country/currency", "/country/vat-group", "/country/languages", "/cart/dashboard/payment/method",
+    "/cart/dashboard/shipping/method", "/cms", "/cms/category", "/cms/category/type", "/order/dashboard",
+    "/review/dashboard", "/roles/groups", "/user/users", "/notifications/dashboard/deliveries",
+)
+
+
+def _harvest(value, pool: dict[str, set[str]]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, bool) or item is None:
+                continue
+            if isinstance(item, int | str) and len(str(item)) <= 64:
+                pool.setdefault(key, set()).add(str(item))
+            else:
+                _harvest(item, pool)
+    elif isinstance(value, list):
+        for item in value:
+            _harvest(item, pool)
+
+
+@pytest.fixture(scope="session")
+def shop_values(fuzz_stack, fuzz_admin) -> dict[str, list[str]]:
+    """Real values by JSON key, read from the dashboard's lists before fuzzing: random ids mostly meet a 404,
+    real ones reach the code behind it (an update of an existing product, a cart line of a real SKU)."""
+    pool: dict[str, set[str]] = {}
+    for path in HARVESTED_LISTS:
+        status, answer = fuzz_stack.request("GET", path, token=fuzz_admin.token)
+        if status == 200:
+            _harvest(answer, pool)
+    status, cart = fuzz_stack.request("POST", "/cart/storefront", {})
+    if status in (200, 201) and isinstance(cart, dict):
+        _harvest(cart, pool)
+    return {key: sorted(values) for key, values in pool.items()}
+
+
+def real_values_for(parameter: str, pool: dict[str, list[str]]) -> list[str]:
+    """Candidates for a path parameter: values of the same key, plus ids for `*_id`, codes for countries."""
+    keys = [parameter]
+    if parameter == "id" or parameter.endswith("_id"):
+        keys.append("id")
+    if parameter in ("code", "country", "country_code", "language", "locale"):
+        keys += ["code", "country", "locale"]
+    return sorted({value for key in keys for value in pool.get(key, [])})
