@@ -14,7 +14,23 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@touch $(INSTALLED)
 
-venv: $(INSTALLED)
+# Swagger UI 5 (the first to render OpenAPI 3.1) from the npm registry, pinned by checksum. Only its bundle,
+# stylesheet and licence ship with the app; Python's packages of it are stuck on 4.x or pull in a web framework.
+SWAGGER_UI_VERSION := 5.35.0
+SWAGGER_UI_SHA256 := 1b8e891893404ea4c3558b6a87e2a3e494e7eedba41168c2ece5800a391a6ea6
+SWAGGER_UI_DIR := chalicelib/docs/swagger_ui
+SWAGGER_UI := $(SWAGGER_UI_DIR)/VERSION-$(SWAGGER_UI_VERSION)
+
+$(SWAGGER_UI):
+	@rm -rf $(SWAGGER_UI_DIR) && mkdir -p $(SWAGGER_UI_DIR)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null \
+	  && echo "$(SWAGGER_UI_SHA256)  swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz" | sha256sum --quiet -c - \
+	  && tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz \
+	  && cp package/swagger-ui-bundle.js package/swagger-ui.css package/LICENSE package/NOTICE $(CURDIR)/$(SWAGGER_UI_DIR)/ \
+	  && rm -rf $$tmp
+	@touch $@
+
+venv: $(INSTALLED) $(SWAGGER_UI)
 
 run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .data/
 	$(BIN)/python -m infra.local.stack

@@ -83,6 +83,9 @@ def stage_app(workdir: Path, *, dependencies: bool = True) -> None:
     (workdir / ".chalice").mkdir(exist_ok=True)
     shutil.copy2(ROOT / ".chalice" / "config.json", workdir / ".chalice" / "config.json")
     shutil.copy2(ROOT / "app.py", workdir / "app.py")
+    if not (ROOT / "chalicelib" / "docs" / "swagger_ui" / "swagger-ui-bundle.js").exists():
+        # Fetched by `make venv` from the npm registry; without it /api/docs/ would ship blank.
+        raise SystemExit("chalicelib/docs/swagger_ui/ is missing: run `make venv` (or `make package`) first")
     shutil.copytree(ROOT / "chalicelib", workdir / "chalicelib",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "bundled_config"))
     bundled = workdir / "chalicelib" / "bundled_config"

@@ -16,30 +16,31 @@ from chalicelib.core.http.routing import Req, Routes
 
 routes = Routes(__name__, tag="docs")
 
+# Swagger UI 5's files, fetched from the npm registry by `make` (see the Makefile) and packaged with the app.
+SWAGGER_UI = Path(__file__).parent / "swagger_ui"
 ASSETS = {
     "swagger-ui-bundle.js": "application/javascript",
-    "swagger-ui-standalone-preset.js": "application/javascript",
     "swagger-ui.css": "text/css",
 }
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ecoseller API</title>
-<link rel="stylesheet" href="{base}/swagger-ui.css"></head>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="{base}/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="{base}/swagger-ui-bundle.js"></script>
-<script src="{base}/swagger-ui-standalone-preset.js"></script>
 <script>
 window.ui = SwaggerUIBundle({{url: "{spec}", dom_id: "#swagger-ui", deepLinking: true,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"}});
+  presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout"}});
 </script></body></html>
 """
 
 
 @functools.lru_cache(maxsize=8)
 def _asset(name: str) -> str:
-    import swagger_ui_bundle  # imported here: only the docs pages need it
-
-    return (Path(swagger_ui_bundle.swagger_ui_path) / name).read_text(encoding="utf-8")
+    try:
+        return (SWAGGER_UI / name).read_text(encoding="utf-8")
+    except FileNotFoundError:  # a checkout where `make` has not fetched Swagger UI yet
+        raise NotFound() from None
 
 
 def _prefix(req: Req) -> str:
