@@ -169,8 +169,21 @@ def _order(entries: dict[int, dict], sort_by: str | None, order: str | None, lan
     return list(reversed(ids)) if descending else ids
 
 
+def _recommended(category_id, entries: dict[int, dict], order: str | None, query: dict,
+                 shopper: str | None) -> list[int]:
+    """The recommender's positions for this shopper (unknown products last, in the default order); the
+    default order when no recommender is configured or it does not answer in time."""
+    from chalicelib.recommender.positions import product_positions, ranked
+
+    session = query.get("recommender_session_id") or query.get("session_id") or None
+    ids = ranked(sorted(entries), product_positions(category_id, session, shopper))
+    return list(reversed(ids)) if order == "desc" else ids
+
+
 def category_products(category_id, query: dict, body: dict | None, language: str, default_language: str,
-                      origin: str, base_url: str) -> dict:
+                      origin: str, base_url: str, shopper: str | None = None) -> dict:
+    """A category page. `shopper` (the caller's e-mail, None when anonymous) and the query's recommender
+    session (`recommender_session_id`, or `session_id`) personalise `sort_by=recommended`."""
     snapshot = catalog_snapshot()
     category_ids = _visible_category(category_id, snapshot)
     context = pricing.load(query.get("country"), query.get("pricelist"))
@@ -179,8 +192,11 @@ def category_products(category_id, query: dict, body: dict | None, language: str
     selections = _selections(body.get("filters"))
     if selections:
         entries = {pid: e for pid, e in entries.items() if _matches(e, selections)}
-    ordered = _order(entries, body.get("sort_by"), body.get("order"), language, context.price_list["code"],
-                     default_language)
+    if body.get("sort_by") == "recommended":
+        ordered = _recommended(category_id, entries, body.get("order"), query, shopper)
+    else:
+        ordered = _order(entries, body.get("sort_by"), body.get("order"), language, context.price_list["code"],
+                         default_language)
     page, limit, start, stop = pagination.page_slice(len(ordered), query, pagination.STOREFRONT)
     page_ids = ordered[start:stop]
     found = products.get_many(page_ids)

@@ -27,8 +27,9 @@ def product_detail(req: Req, product_id: str):
 
 
 def _category_page(req: Req, category_id: str, body: dict | None):
+    shopper = req.user.email if req.user is not None else None
     return storefront.category_products(category_id, req.query, body, req.language,
-                                        get_settings().default_language, req.origin(), req.base_url())
+                                        get_settings().default_language, req.origin(), req.base_url(), shopper)
 
 
 @routes.route("/category/storefront/{category_id}/products", ["GET"], access=PUBLIC,

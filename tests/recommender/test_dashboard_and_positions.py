@@ -98,3 +98,28 @@ def test_ranked_puts_products_without_a_position_last_in_their_order():
     assert ranked([1, 2, 3, 4, 5], {4: 0, 2: 1, 9: 2}) == [4, 2, 1, 3, 5]
     assert ranked([3, 1, 2], {1: 5, 2: 5}) == [1, 2, 3]  # ties keep the given order
     assert ranked([3, 1, 2], None) == [3, 1, 2] and ranked([3, 1], {}) == [3, 1]
+
+
+def _category_page(client, shop, order: str | None = None, headers: dict | None = None) -> list[int]:
+    path = f"/category/storefront/{shop['movies']}/products/?country=CZ&recommender_session_id=rs-42"
+    response = call(client, "POST", path, {"sort_by": "recommended", "order": order}, headers=headers)
+    assert response.status_code == 200, body(response)
+    return [result["id"] for result in body(response)["results"]]
+
+
+def test_category_page_sorted_by_the_recommenders_positions(client, shop, fake_rs):
+    fake_rs.answers["/predict/product_positions"] = (200, {str(shop["ronin"]): 0, str(shop["heat"]): 1,
+                                                           str(shop["fargo"]): 2})
+    make_user("shopper@example.com", "pw")
+    ranked_page = _category_page(client, shop, headers=auth("shopper@example.com"))
+    # Positions first, the products the recommender did not rank after them in the default order.
+    assert ranked_page == [shop["ronin"], shop["heat"], shop["fargo"], shop["alien"], shop["drive"]]
+    assert fake_rs.last("/predict/product_positions").body == {
+        "recommendation_type": "CATEGORY_LIST", "category_id": shop["movies"], "session_id": "rs-42",
+        "user_id": "shopper@example.com"}
+    assert _category_page(client, shop, order="desc") == list(reversed(ranked_page))
+    assert fake_rs.last("/predict/product_positions").body["user_id"] is None  # anonymous
+
+
+def test_category_page_sorted_by_recommended_without_recommender_keeps_the_default_order(client, shop):
+    assert _category_page(client, shop) == sorted(shop[name] for name in ("heat", "alien", "ronin", "drive", "fargo"))
