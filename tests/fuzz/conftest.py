@@ -20,6 +20,17 @@ BOSS = ("boss@example.com", "boss-password")  # the stack's own superuser (tests
 FUZZER = ("fuzz-admin@example.com", "fuzz-admin-password")
 
 
+def get(stack: Stack, path: str, token: str | None = None, timeout: float = 60) -> tuple[int, object]:
+    """GET with a timeout for a loaded runner (two cores shared with the rest of the suite)."""
+    headers = {"Authorization": f"JWT {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(stack.url + path, headers=headers),
+                                    timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
 class TokenKeeper:
     """The fuzzing admin's access token. Fuzzed calls may end its sessions (POST /user/logout-all,
     /user/users/{email}/logout-all); `renew()` logs in again so the next calls still reach the real code."""
@@ -35,12 +46,8 @@ class TokenKeeper:
         return f"JWT {self.token}"
 
     def alive(self) -> bool:
-        request = urllib.request.Request(self.stack.url + "/user/detail", headers={"Authorization": self.header})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # a loaded runner can be slow
-                return response.status == 200 and json.loads(response.read()).get("email") == self.email
-        except urllib.error.HTTPError:
-            return False
+        status, answer = get(self.stack, "/user/detail", self.token)
+        return status == 200 and answer.get("email") == self.email
 
     def renew(self) -> None:
         with self._lock:
@@ -128,7 +135,7 @@ def shop_values(fuzz_stack, fuzz_admin) -> dict[str, list[str]]:
     real ones reach the code behind it (an update of an existing product, a cart line of a real SKU)."""
     pool: dict[str, set[str]] = {}
     for path in HARVESTED_LISTS:
-        status, answer = fuzz_stack.request("GET", path, token=fuzz_admin.token)
+        status, answer = get(fuzz_stack, path, fuzz_admin.token)
         if status == 200:
             _harvest(answer, pool)
     status, cart = fuzz_stack.request("POST", "/cart/storefront", {})
