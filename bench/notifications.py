@@ -9,22 +9,26 @@ calls proceed in parallel.
 
 * deliveries/s: batches of 10 messages (the event source's batch size), each delivery claimed,
   POSTed (signed) and recorded; median of the runs. Setup (writing the PENDING deliveries) is not timed.
+* `--aws server` runs moto as its own process (as DynamoDB is remote), `--aws inprocess` (default) in this one.
 * `--store memory` replaces the delivery log's DynamoDB calls (claim, outcome) by an in-memory store
   with the same conditional semantics: the handler's own ceiling (HTTP, signing, JSON, the thread pool),
-  without the emulator's cost.
+  without the emulator's cost; `--latency-ms 5` adds a DynamoDB-like round trip to each of those calls.
 * fan-out: batches of 10 events, each expanded into ACTIONS deliveries (conditional writes + messages on
   the deliveries queue); events/s and deliveries/s, median of the runs. The deliveries queue is emptied
   between batches, untimed: moto's SQS slows down with the queue's length, real SQS does not.
 
     .venv/bin/python bench/notifications.py [--runs 5] [--deliveries 300] [--events 100] [--actions 3]
-                                            [--store moto|memory] [--concurrency 10]
+                                            [--store moto|memory] [--latency-ms 0] [--aws inprocess|server]
+                                            [--concurrency 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -78,13 +82,15 @@ class Context:
 
 
 class MemoryStore:
-    """The delivery log's write path in memory, with the conditions store.py puts on DynamoDB."""
+    """The delivery log's write path in memory, with the conditions store.py puts on DynamoDB. `latency`
+    seconds are waited (GIL released) before each claim and outcome, as a round trip to DynamoDB would."""
 
-    def __init__(self):
+    def __init__(self, latency: float = 0.0):
         import threading
 
         self.items: dict[str, dict] = {}
         self.lock = threading.Lock()
+        self.latency = latency
 
     def create(self, item):
         with self.lock:
@@ -98,6 +104,7 @@ class MemoryStore:
             return dict(self.items[delivery_id]) if delivery_id in self.items else None
 
     def claim(self, delivery_id, attempt, now, *, attempt_base=None, return_item=True):
+        time.sleep(self.latency)
         with self.lock:
             item = self.items.get(delivery_id)
             if (not item or item["status"] != "PENDING" or item["attempts"] != attempt - 1
@@ -108,6 +115,7 @@ class MemoryStore:
 
     def finish(self, item, *, status, entry, now, due=None, first_attempt_at=None, expect_status="SENDING",
                expect_gsi1sk=None):
+        time.sleep(self.latency)
         with self.lock:
             stored = self.items.get(item["delivery_id"])
             if not stored or stored["status"] != expect_status or stored["attempts"] != item["attempts"]:
@@ -128,11 +136,11 @@ def sqs_event(bodies: list[str]) -> dict:
                         for body in bodies]}
 
 
-def bench_deliveries(app, count: int, runs: int, memory: bool = False) -> list[float]:
+def bench_deliveries(app, count: int, runs: int, memory: bool = False, latency: float = 0.0) -> list[float]:
     from chalicelib.notifications import clock, flow, store
 
     if memory:
-        fake = MemoryStore()
+        fake = MemoryStore(latency)
         for name in ("create", "get", "claim", "finish", "append_log"):
             setattr(store, name, getattr(fake, name))
 
@@ -196,6 +204,35 @@ def bench_fanout(app, events: int, actions: int, runs: int) -> list[tuple[float,
     return rates
 
 
+@contextlib.contextmanager
+def _emulated_aws(where: str):
+    """moto for the run: a `moto.server` child process (boto3 reaches it through AWS_ENDPOINT_URL), or the
+    in-process mock."""
+    if where == "inprocess":
+        from moto import mock_aws
+
+        with mock_aws():
+            yield
+        return
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("moto.server did not start")
+            time.sleep(0.1)
+        os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+        yield
+    finally:
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -203,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--actions", type=int, default=3)
     parser.add_argument("--store", choices=("moto", "memory"), default="moto")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="with --store memory: a round trip to DynamoDB per claim and outcome (e.g. 5)")
+    parser.add_argument("--aws", choices=("server", "inprocess"), default="inprocess",
+                        help="moto as its own process on 127.0.0.1, as DynamoDB and SQS are remote in AWS "
+                             "(default), or inside this process, where it competes for this process's GIL")
     parser.add_argument("--concurrency", type=int, default=None,
                         help="attempts run in parallel per batch (the handler's default: 10)")
     args = parser.parse_args(argv)
@@ -217,9 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         config_path.write_text(json.dumps({"PRODUCT_SAVE": [hook] * args.actions}))
         os.environ["NOTIFICATIONS_CONFIG_PATH"] = str(config_path)
 
-        from moto import mock_aws
-
-        with mock_aws():
+        with _emulated_aws(args.aws):
             from chalicelib.core import queues
             from chalicelib.core.store.migrate import ensure_tables
 
@@ -231,14 +271,16 @@ def main(argv: list[str] | None = None) -> int:
             if args.concurrency:
                 flow.DELIVERY_CONCURRENCY = args.concurrency
             fanout = bench_fanout(app, args.events, args.actions, args.runs)
-            delivery_rates = bench_deliveries(app, args.deliveries, args.runs, memory=args.store == "memory")
+            delivery_rates = bench_deliveries(app, args.deliveries, args.runs, memory=args.store == "memory",
+                                              latency=args.latency_ms / 1000)
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
 
     from chalicelib.notifications import flow
 
-    print(f"delivery handler -> local HTTP receiver ({args.store} delivery log, {flow.DELIVERY_CONCURRENCY} in "
+    log = f"in-memory, {args.latency_ms:g} ms per call" if args.store == "memory" else f"moto {args.aws}"
+    print(f"delivery handler -> local HTTP receiver ({log} delivery log, {flow.DELIVERY_CONCURRENCY} in "
           f"parallel per batch): {statistics.median(delivery_rates):.0f} deliveries/s "
           f"(median of {args.runs} runs of {args.deliveries}; runs: "
           + ", ".join(f"{r:.0f}" for r in delivery_rates) + ")")
