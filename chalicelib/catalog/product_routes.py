@@ -14,7 +14,7 @@ MEDIA_CHANGE = permission("productmedia_change_permission")
 
 
 @routes.route("/product/dashboard", ["GET"], access=STAFF, summary="Products, paginated, in id order (P7).",
-              response="DashboardProductPage")
+              response="DashboardProductPage", errors=(404,))  # 404: an invalid page, as in DRF
 def list_products(req: Req):
     return product_views.dashboard_page(req.query, req.language, req.origin(), req.base_url())
 
