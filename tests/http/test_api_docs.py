@@ -123,3 +123,11 @@ def test_a_page_envelope_checks_its_items(client):
     page["results"][0]["is_staff"] = "yes"
     with pytest.raises(AssertionError, match="results/0/is_staff"):
         openapi_check.check_response("GET", "/user/users", 200, page)
+
+
+def test_an_invalid_page_is_a_documented_404(client):
+    make_user("staff@example.com", staff=True)
+    for path in ("/product/dashboard?page=0", "/user/users?page=nope"):
+        response = client.http.get(path, headers=auth("staff@example.com"))
+        assert response.status_code == 404, path
+        openapi_check.check_response("GET", path, 404, response.body, response.headers["Content-Type"])
