@@ -67,6 +67,9 @@ def test_every_operation_documents_one_success_with_its_body():
             assert content["application/json"]["schema"], f"{method} {path}: JSON success without a schema"
         if successes[0] == "204":
             assert not content, f"{method} {path}: 204 with a body"
+        if method == "get" and successes[0] != "302":
+            # a read always answers something: a route added without `response=` is caught here
+            assert content, f"{method} {path}: declare its response (or media type) on the route"
     # A storefront read is not a 201; a creation is; a deletion answers nothing.
     paths = document["paths"]
     assert list(paths["/country"]["post"]["responses"])[0] == "201"
