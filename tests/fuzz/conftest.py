@@ -29,6 +29,8 @@ def get(stack: Stack, path: str, token: str | None = None, timeout: float = 60) 
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, None
+    except OSError:  # timed out or refused: the caller treats it as no answer
+        return 0, None
 
 
 class TokenKeeper:
