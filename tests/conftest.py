@@ -62,8 +62,10 @@ def client(aws):
     from app import app
 
     # A stage that .chalice/config.json does not define: only its shared values reach the environment.
+    from tests.openapi_check import checked
+
     with Client(app, stage_name="test") as test_client:
-        yield test_client
+        yield checked(test_client)
 
 
 def pytest_configure(config):

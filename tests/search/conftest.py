@@ -126,7 +126,10 @@ def indexed_shop(osmem_server):
         engine.reset()
         fallback.reset()
         migrate(MIGRATIONS, log=lambda _line: None)
+        from tests.openapi_check import checked
+
         with Client(app, stage_name="test") as client:
+            checked(client)
             ids = build_shop()
             assert rebuild.rebuild().status == "done"
             yield client, ids
