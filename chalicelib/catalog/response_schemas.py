@@ -8,6 +8,7 @@ from __future__ import annotations
 from chalicelib.core.http.openapi import (
     ANY,
     BOOLEAN,
+    EDITORJS,
     INTEGER,
     NUMBER,
     STRING,
@@ -34,15 +35,7 @@ SCHEMAS = {
                 meta_description=STRING,
                 short_description=STRING,
                 description=STRING,
-                description_editorjs={
-                    "type": ["object", "string"],
-                    "required": ["time", "blocks"],
-                    "properties": {
-                        "time": {"type": "integer"},
-                        "blocks": {"type": "array", "items": obj(type=STRING, data=obj(text=STRING, x=NUMBER))},
-                    },
-                    "additionalProperties": True,
-                },
+                description_editorjs=EDITORJS,
                 slug=STRING,
             )
         ),
@@ -90,15 +83,7 @@ SCHEMAS = {
         meta_description=STRING,
         short_description=STRING,
         description=STRING,
-        description_editorjs={
-            "type": ["object", "string"],
-            "required": ["time", "blocks"],
-            "properties": {
-                "time": {"type": "integer"},
-                "blocks": {"type": "array", "items": obj(type=STRING, data=obj(text=STRING, x=NUMBER))},
-            },
-            "additionalProperties": True,
-        },
+        description_editorjs=EDITORJS,
         slug=STRING,
         product_variants=array(
             obj(
@@ -173,12 +158,7 @@ SCHEMAS = {
         meta_title=STRING,
         slug=STRING,
         children=array(ref("StorefrontCategoryNode")),
-        description_editorjs={
-            "type": ["object", "string"],
-            "required": ["blocks"],
-            "properties": {"blocks": {"type": "array", "items": obj(type=STRING)}},
-            "additionalProperties": True,
-        },
+        description_editorjs=EDITORJS,
         meta_description=STRING,
         breadcrumbs=array(obj(id=INTEGER, title=STRING, slug=STRING)),
     ),
@@ -240,7 +220,7 @@ SCHEMAS = {
                 meta_title=STRING,
                 meta_description=STRING,
                 description=nullable(STRING),
-                description_editorjs=nullable(obj(blocks=array(obj(type=STRING)), optional={"time": INTEGER})),
+                description_editorjs=EDITORJS,
                 slug=STRING,
             )
         ),

@@ -5,7 +5,7 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, map_of, nullable, obj, ref
+from chalicelib.core.http.openapi import BOOLEAN, EDITORJS, INTEGER, STRING, array, map_of, nullable, obj, ref
 
 SCHEMAS = {
     "CmsPage": obj(
@@ -15,27 +15,7 @@ SCHEMAS = {
                 title=STRING,
                 optional={
                     "slug": STRING,
-                    "content": nullable(
-                        obj(
-                            time=INTEGER,
-                            version=STRING,
-                            blocks=array(
-                                obj(
-                                    id=STRING,
-                                    type=STRING,
-                                    data=obj(
-                                        optional={
-                                            "text": STRING,
-                                            "ratio": NUMBER,
-                                            "level": INTEGER,
-                                            "style": STRING,
-                                            "items": array(STRING),
-                                        }
-                                    ),
-                                )
-                            ),
-                        )
-                    ),
+                    "content": EDITORJS,
                 },
             )
         ),
@@ -51,11 +31,7 @@ SCHEMAS = {
             obj(
                 slug=STRING,
                 title=STRING,
-                content=obj(
-                    time=INTEGER,
-                    version=STRING,
-                    blocks=array(obj(id=STRING, type=STRING, data=obj(text=STRING, optional={"ratio": NUMBER}))),
-                ),
+                content=EDITORJS,
             )
         ),
         published=BOOLEAN,
@@ -69,31 +45,7 @@ SCHEMAS = {
         id=INTEGER,
         slug=STRING,
         title=STRING,
-        content={
-            "type": ["object", "string"],
-            "required": ["time", "version", "blocks"],
-            "properties": {
-                "time": {"type": "integer"},
-                "version": {"type": "string"},
-                "blocks": {
-                    "type": "array",
-                    "items": obj(
-                        id=STRING,
-                        type=STRING,
-                        data=obj(
-                            optional={
-                                "text": STRING,
-                                "level": INTEGER,
-                                "style": STRING,
-                                "items": array(STRING),
-                                "ratio": NUMBER,
-                            }
-                        ),
-                    ),
-                },
-            },
-            "additionalProperties": True,
-        },
+        content=EDITORJS,
     ),
     "StorefrontCmsCategoryList": array(
         obj(

@@ -51,6 +51,8 @@ ANY: dict = {}
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
+# Editor.js output is stored as the dashboard sent it (any JSON object: its blocks and their data vary by tool).
+EDITORJS = {"type": ["object", "string", "null"], "description": "Editor.js output data: {time, blocks, version}"}
 BOOLEAN = {"type": "boolean"}
 
 
