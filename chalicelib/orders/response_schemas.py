@@ -1,51 +1,39 @@
 """JSON Schemas (draft 2020-12) of what the orders routes answer, by name: a route names one with
 `response="Name"`; the API docs put them under `components/schemas`. Derived from what the code returns
 (checked on every HTTP test's response by tests/openapi_check.py); extra keys are always allowed. Imported
-only when the document is built."""
+only when the document is built.
+
+An order's cart is the cart's own shape (`Cart`, `CartItem`: chalicelib/cart/response_schemas.py), built by
+the same code (chalicelib/cart/views.py), with each item's complaints added."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, nullable, obj
+from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, nullable, obj, ref
+
+# stats._stats: `{code, symbol, value}` figures, one per currency (or one with code "" when not money).
+FIGURES_INT = array(obj(code=STRING, symbol=STRING, value=INTEGER))
+FIGURES = array(obj(code=STRING, symbol=STRING, value=NUMBER))
 
 SCHEMAS = {
-    "DashboardOrder": obj(
+    # views.complaint_json: a complaint as its order item lists it.
+    "OrderItemComplaint": obj(id=INTEGER, type=STRING, status=STRING, description=STRING, create_at=STRING),
+    "OrderCartItem": {"allOf": [ref("CartItem"), obj(complaints=array(ref("OrderItemComplaint")))]},
+    # Unlike a cart, an order always has both methods: checkout refuses a cart without them.
+    "OrderCart": {
+        "allOf": [
+            ref("Cart"),
+            obj(
+                cart_items=array(ref("OrderCartItem")),
+                shipping_method_country=INTEGER,
+                payment_method_country=INTEGER,
+            ),
+        ]
+    },
+    # views.order_json: the order with its cart as it was ordered.
+    "Order": obj(
         token=STRING,
         number=INTEGER,
-        cart=obj(
-            token=STRING,
-            cart_items=array(
-                obj(
-                    id=INTEGER,
-                    product_id=INTEGER,
-                    product_variant_sku=STRING,
-                    product_slug=STRING,
-                    product_variant_name=STRING,
-                    product_title=STRING,
-                    unit_price_without_vat=STRING,
-                    unit_price_incl_vat=STRING,
-                    total_price_incl_vat_formatted=STRING,
-                    total_price_without_vat_formatted=STRING,
-                    unit_price_incl_vat_formatted=STRING,
-                    unit_price_without_vat_formatted=STRING,
-                    quantity=INTEGER,
-                    discount={"type": "null"},  # never filled (as in the original)
-                    primary_image=nullable({"type": "object"}),
-                    complaints=array(obj(id=INTEGER, type=STRING, status=STRING, description=STRING, create_at=STRING)),
-                )
-            ),
-            update_at=STRING,
-            total_items_price_incl_vat_formatted=STRING,
-            total_items_price_without_vat_formatted=STRING,
-            total_price_incl_vat_formatted=STRING,
-            total_price_without_vat_formatted=STRING,
-            shipping_price_incl_vat_formatted=STRING,
-            payment_price_incl_vat_formatted=STRING,
-            total_price_incl_vat=STRING,
-            total_price_without_vat=STRING,
-            currency=STRING,
-            shipping_method_country=INTEGER,
-            payment_method_country=INTEGER,
-        ),
+        cart=ref("OrderCart"),
         safe_deleted=BOOLEAN,
         create_at=STRING,
         status=STRING,
@@ -53,66 +41,21 @@ SCHEMAS = {
         agreed_to_terms=BOOLEAN,
         payment_id=nullable(STRING),
         customer_email=STRING,
-        payment=nullable({"type": "object"}),
     ),
+    "DashboardOrder": {"allOf": [ref("Order"), obj(payment=nullable({"type": "object"}))]},
     "OrderToken": obj(token=STRING),
     "Complaint": obj(cart_item=INTEGER, order=STRING, description=STRING, type=STRING),
     "OrderSummaryList": array(obj(token=STRING, create_at=STRING, status=STRING, customer_email=STRING)),
     "OrderStats": obj(
-        orders_count=array(obj(code=STRING, symbol=STRING, value=INTEGER)),
-        revenue=array(obj(code=STRING, symbol=STRING, value=NUMBER)),
-        average_order_value=array(obj(code=STRING, symbol=STRING, value=NUMBER)),
-        average_items_per_order=array(obj(code=STRING, symbol=STRING, value=NUMBER)),
+        orders_count=FIGURES_INT,
+        revenue=FIGURES,
+        average_order_value=FIGURES,
+        average_items_per_order=FIGURES,
         top_selling_products=array(nullable(obj(title=STRING, media=nullable(STRING)))),
         daily_orders_count=array(),
     ),
     "StorefrontOrder": obj(
-        order=obj(
-            token=STRING,
-            number=INTEGER,
-            cart=obj(
-                token=STRING,
-                cart_items=array(
-                    obj(
-                        id=INTEGER,
-                        product_id=INTEGER,
-                        product_variant_sku=STRING,
-                        product_slug=STRING,
-                        product_variant_name=STRING,
-                        product_title=STRING,
-                        unit_price_without_vat=STRING,
-                        unit_price_incl_vat=STRING,
-                        total_price_incl_vat_formatted=STRING,
-                        total_price_without_vat_formatted=STRING,
-                        unit_price_incl_vat_formatted=STRING,
-                        unit_price_without_vat_formatted=STRING,
-                        quantity=INTEGER,
-                        discount={"type": "null"},  # never filled (as in the original)
-                        primary_image=nullable({"type": "object"}),
-                        complaints=array(),
-                    )
-                ),
-                update_at=STRING,
-                total_items_price_incl_vat_formatted=STRING,
-                total_items_price_without_vat_formatted=STRING,
-                total_price_incl_vat_formatted=STRING,
-                total_price_without_vat_formatted=STRING,
-                shipping_price_incl_vat_formatted=STRING,
-                payment_price_incl_vat_formatted=STRING,
-                total_price_incl_vat=STRING,
-                total_price_without_vat=STRING,
-                currency=STRING,
-                shipping_method_country=INTEGER,
-                payment_method_country=INTEGER,
-            ),
-            safe_deleted=BOOLEAN,
-            create_at=STRING,
-            status=STRING,
-            marketing_flag=BOOLEAN,
-            agreed_to_terms=BOOLEAN,
-            payment_id=nullable(STRING),
-            customer_email=STRING,
-        ),
+        order=ref("Order"),
         payment=nullable(
             obj(
                 status=STRING,
@@ -138,25 +81,6 @@ SCHEMAS = {
             )
         ),
     ),
-    "OrderItems": obj(
-        items=array(
-            obj(
-                id=INTEGER,
-                product_id=INTEGER,
-                product_variant_sku=STRING,
-                product_slug=STRING,
-                product_variant_name=STRING,
-                product_title=STRING,
-                unit_price_without_vat=STRING,
-                unit_price_incl_vat=STRING,
-                total_price_incl_vat_formatted=STRING,
-                total_price_without_vat_formatted=STRING,
-                unit_price_incl_vat_formatted=STRING,
-                unit_price_without_vat_formatted=STRING,
-                quantity=INTEGER,
-                discount={"type": "null"},  # never filled (as in the original)
-                primary_image=nullable({"type": "object"}),
-            )
-        )
-    ),
+    # views.items_json: the lines without their complaints.
+    "OrderItems": obj(items=array(ref("CartItem"))),
 }
