@@ -20,6 +20,21 @@ from chalicelib.core.http.openapi import (
     ref,
 )
 
+# products.TRANSLATION_FIELDS: a dashboard product's texts in one language, and the storefront detail's.
+PRODUCT_TEXTS = {
+    "title": STRING,
+    "meta_title": STRING,
+    "meta_description": STRING,
+    "short_description": STRING,
+    "description": STRING,
+    "description_editorjs": EDITORJS,
+    "slug": STRING,
+}
+# attributes._name_rows: an attribute type's or value's name by language (null where one was not given).
+NAMES = map_of(obj(name=nullable(STRING)))
+BREADCRUMBS = array(obj(id=INTEGER, title=STRING, slug=STRING))  # categories.breadcrumbs, root first
+CATEGORY_NODE = {"id": INTEGER, "title": STRING, "meta_title": STRING, "slug": STRING}  # a tree node's own fields
+
 SCHEMAS = {
     "PriceList": obj(
         code=STRING, currency=STRING, is_default=BOOLEAN, rounding=BOOLEAN, update_at=STRING, create_at=STRING
@@ -28,63 +43,16 @@ SCHEMAS = {
     "DashboardProduct": obj(
         id={"type": ["integer", "string"]},
         published=BOOLEAN,
-        translations=map_of(
-            obj(
-                title=STRING,
-                meta_title=STRING,
-                meta_description=STRING,
-                short_description=STRING,
-                description=STRING,
-                description_editorjs=EDITORJS,
-                slug=STRING,
-            )
-        ),
+        translations=map_of(obj(PRODUCT_TEXTS)),
         category=INTEGER,
-        product_variants=array(
-            obj(
-                sku=STRING,
-                ean=nullable(STRING),
-                weight=nullable(STRING),
-                recommendation_weight=nullable(NUMBER),
-                stock_quantity=INTEGER,
-                price=array(obj(id=INTEGER, price=STRING, discount=nullable(STRING), price_list=STRING)),
-                attributes=array(INTEGER),
-            )
-        ),
+        product_variants=array(ref("ProductVariant")),
         update_at=STRING,
         create_at=STRING,
         media=array(),
-        type=obj(
-            id=INTEGER,
-            name=STRING,
-            allowed_attribute_types=array(
-                obj(
-                    id=INTEGER,
-                    type_name=STRING,
-                    unit=STRING,
-                    base_attributes=array(
-                        obj(id=INTEGER, value=STRING, type=INTEGER, translations=map_of(obj(name=STRING)))
-                    ),
-                    value_type=STRING,
-                    translations=map_of(obj(name=STRING)),
-                )
-            ),
-            allowed_attribute_types_ids=array(INTEGER),
-            vat_groups=array(),
-            create_at=STRING,
-            update_at=STRING,
-        ),
+        type=nullable(ref("ProductType")),  # a product may have no type (type_id is optional)
     ),
     "StorefrontProduct": obj(
-        id=INTEGER,
-        breadcrumbs=array(obj(id=INTEGER, title=STRING, slug=STRING)),
-        title=STRING,
-        meta_title=STRING,
-        meta_description=STRING,
-        short_description=STRING,
-        description=STRING,
-        description_editorjs=EDITORJS,
-        slug=STRING,
+        {"id": INTEGER, "breadcrumbs": BREADCRUMBS, **PRODUCT_TEXTS},
         product_variants=array(
             obj(
                 sku=STRING,
@@ -113,54 +81,47 @@ SCHEMAS = {
         ),
         media=array(),
     ),
-    "BaseAttribute": obj(
-        id=INTEGER, value=nullable(STRING), type=INTEGER, translations=map_of(obj(name=nullable(STRING)))
-    ),
+    "BaseAttribute": obj(id=INTEGER, value=nullable(STRING), type=INTEGER, translations=NAMES),
     "BaseAttributeList": array(ref("BaseAttribute")),
     "DashboardProductPage": page_of(
         obj(
             id=INTEGER,
             title=STRING,
             slug=STRING,
-            primary_image=nullable(
-                obj(id=INTEGER, media=STRING, type=STRING, alt=nullable(STRING), product_id=INTEGER, sort_order=INTEGER)
-            ),
+            primary_image=nullable(ref("ProductMedia")),
             published=BOOLEAN,
             create_at=STRING,
             update_at=STRING,
         )
     ),
-    "CategoryProductPage": page_of(
-        obj(
-            id=INTEGER,
-            title=STRING,
-            meta_title=STRING,
-            meta_description=STRING,
-            slug=STRING,
-            primary_image=nullable({"type": "object"}),
-            variant_prices=array(
-                obj(
-                    without_vat=NUMBER,
-                    incl_vat=NUMBER,
-                    without_vat_formatted=STRING,
-                    incl_vat_formatted=STRING,
-                    discount=nullable(NUMBER),
-                    sku=STRING,
-                )
-            ),
-        )
-    ),
-    "DashboardCategoryTree": array(ref("DashboardCategoryNode")),
-    "StorefrontCategoryTree": array(ref("StorefrontCategoryNode")),
-    "StorefrontCategory": obj(
+    # storefront.list_item: a product in a storefront list (category pages, search, recommendations).
+    "StorefrontProductListItem": obj(
         id=INTEGER,
         title=STRING,
         meta_title=STRING,
+        meta_description=STRING,
         slug=STRING,
+        primary_image=nullable({"type": "object"}),
+        variant_prices=array(
+            obj(
+                without_vat=NUMBER,
+                incl_vat=NUMBER,
+                without_vat_formatted=STRING,
+                incl_vat_formatted=STRING,
+                discount=nullable(NUMBER),
+                sku=STRING,
+            )
+        ),
+    ),
+    "CategoryProductPage": page_of(ref("StorefrontProductListItem")),
+    "DashboardCategoryTree": array(ref("DashboardCategoryNode")),
+    "StorefrontCategoryTree": array(ref("StorefrontCategoryNode")),
+    "StorefrontCategory": obj(
+        CATEGORY_NODE,
         children=array(ref("StorefrontCategoryNode")),
         description_editorjs=EDITORJS,
         meta_description=STRING,
-        breadcrumbs=array(obj(id=INTEGER, title=STRING, slug=STRING)),
+        breadcrumbs=BREADCRUMBS,
     ),
     "CategoryFilterAttributes": obj(
         textual=array(obj(id=INTEGER, name=STRING, unit=STRING, possible_values=array(obj(id=INTEGER, value=STRING)))),
@@ -183,33 +144,24 @@ SCHEMAS = {
         expires_in=INTEGER,
         max_bytes=INTEGER,
     ),
+    # attributes.Taxonomy.product_type
     "ProductType": obj(
         id=INTEGER,
         name=STRING,
-        allowed_attribute_types=array(
-            obj(
-                id=INTEGER,
-                type_name=STRING,
-                unit=STRING,
-                base_attributes=array(
-                    obj(id=INTEGER, value=STRING, type=INTEGER, translations=map_of(obj(name=STRING)))
-                ),
-                value_type=STRING,
-                translations=map_of(obj(name=STRING)),
-            )
-        ),
+        allowed_attribute_types=array(ref("ProductAttributeType")),
         allowed_attribute_types_ids=array(INTEGER),
         vat_groups=array(INTEGER),
         create_at=STRING,
         update_at=STRING,
     ),
+    # attributes.render_attribute_type (type_name and unit may be left null)
     "ProductAttributeType": obj(
         id=INTEGER,
         type_name=nullable(STRING),
         unit=nullable(STRING),
-        base_attributes=array(obj(id=INTEGER, value=STRING, type=INTEGER, translations=map_of(obj(name=STRING)))),
+        base_attributes=array(ref("BaseAttribute")),
         value_type=STRING,
-        translations=map_of(obj(name=nullable(STRING))),
+        translations=NAMES,
     ),
     "Category": obj(
         id=INTEGER,
@@ -228,11 +180,12 @@ SCHEMAS = {
         create_at=STRING,
         parent=nullable(INTEGER),
     ),
+    # product_views.variant_json (ean, weight and recommendation_weight are optional)
     "ProductVariant": obj(
         sku=STRING,
-        ean=STRING,
-        weight=STRING,
-        recommendation_weight=NUMBER,
+        ean=nullable(STRING),
+        weight=nullable(STRING),
+        recommendation_weight=nullable(NUMBER),
         stock_quantity=INTEGER,
         price=array(obj(id=INTEGER, price=STRING, discount=nullable(STRING), price_list=STRING)),
         attributes=array(INTEGER),
@@ -244,16 +197,11 @@ SCHEMAS = {
     "ProductAttributeTypeList": array(ref("ProductAttributeType")),
     "DashboardProductList": array(ref("DashboardProduct")),
     "DashboardCategoryNode": obj(
-        id=INTEGER,
-        title=STRING,
-        meta_title=STRING,
-        slug=STRING,
+        CATEGORY_NODE,
         children=array(ref("DashboardCategoryNode")),
         published=BOOLEAN,
         create_at=STRING,
         update_at=STRING,
     ),
-    "StorefrontCategoryNode": obj(
-        id=INTEGER, title=STRING, meta_title=STRING, slug=STRING, children=array(ref("StorefrontCategoryNode"))
-    ),
+    "StorefrontCategoryNode": obj(CATEGORY_NODE, children=array(ref("StorefrontCategoryNode"))),
 }
