@@ -70,3 +70,15 @@ def client(aws):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: starts the local stack (make run) and talks to it over HTTP")
+
+
+@pytest.fixture(scope="session")
+def shop_stack(tmp_path_factory):
+    """One running local stack (`make run`) shared by the tests that only need a shop to talk to (fuzzing,
+    the docs in a browser). Mark them `@pytest.mark.xdist_group("stack")`: `make test` distributes by group,
+    so they land on one worker and the stack starts once. Tests that stop and restart a stack start their own."""
+    from tests.e2e.stack import Stack, free_port
+
+    stack = Stack(tmp_path_factory.mktemp("shop-stack"), free_port())
+    yield stack
+    stack.stop()

@@ -12,9 +12,13 @@ from collections import Counter
 
 import pytest
 
-# The e2e package's session fixture: one running stack for every test marked xdist_group("stack").
-from tests.e2e.conftest import shop_stack  # noqa: F401
 from tests.e2e.stack import Stack
+
+# schemathesis expands each test into one sub-test per operation inside a single pytest item, and its state
+# (the call tally, the stack) lives in that process: under xdist the passes land on different workers and the
+# run falls apart. `make test` runs this folder in its own pytest process after the distributed suite; the
+# distributed run leaves it out.
+collect_ignore_glob = ["test_*.py"] if os.environ.get("PYTEST_XDIST_WORKER") else []
 
 BOSS = ("boss@example.com", "boss-password")  # the stack's own superuser (tests/e2e/stack.py)
 FUZZER = ("fuzz-admin@example.com", "fuzz-admin-password")
