@@ -35,7 +35,7 @@ def update_group(req: Req, name: str):
 
 
 @routes.route("/roles/groups/{name}", ["DELETE"], access=permission("group_change_permission"),
-              summary="Delete a group; its members lose it (G6).")
+              summary="Delete a group; its members lose it (G6).", errors=(400,))
 def delete_group(req: Req, name: str):
     roles.delete_group(name)
     return empty(200)
@@ -70,6 +70,6 @@ def set_user_groups(req: Req, email: str):
 
 
 @routes.route("/roles/user-permissions/{email}", ["GET"], access=STAFF,
-              summary="A user's effective permissions (G1).", response="PermissionList")
+              summary="A user's effective permissions (G1).", response="PermissionList", errors=(400,))
 def get_user_permissions(req: Req, email: str):
     return roles.user_permissions(email)
