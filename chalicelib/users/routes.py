@@ -63,7 +63,7 @@ def detail(req: Req):
 
 
 @routes.route("/user/detail", ["PUT"], access=PUBLIC, body=schemas.PROFILE,
-              summary="Update one's own profile; privilege flags are ignored (U2).", response="User")
+              summary="Update one's own profile; privilege flags are ignored (U2).", response="User", errors=(403,))
 def update_detail(req: Req):
     if req.user is None:
         raise ApiError(NO_USER, 403)
