@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, map_of, nullable, obj
 
+# One action of the config (config.ALLOWED_KEYS): every type has a `method`; only HTTP actions have a `url` and
+# `headers` (EMAIL and RECOMMENDERAPI actions name a template or a recommender call instead).
+ACTION = obj(
+    type=STRING,
+    method=STRING,
+    optional={"url": STRING, "headers": map_of(STRING), "secret_env": STRING, "delay_seconds": INTEGER},
+)
+
 SCHEMAS = {
     "Delivery": obj(
         id=STRING,
         event_id=STRING,
         trigger=STRING,
         action_index=INTEGER,
-        action=obj(type=STRING, method=STRING, url=STRING, optional={"headers": obj(Authorization=STRING)}),
+        action=ACTION,
         status=STRING,
         attempts=INTEGER,
         created_at=STRING,
@@ -42,7 +50,7 @@ SCHEMAS = {
                 event_id=STRING,
                 trigger=STRING,
                 action_index=INTEGER,
-                action=obj(type=STRING, method=STRING, url=STRING, optional={"headers": obj(Authorization=STRING)}),
+                action=ACTION,
                 status=STRING,
                 attempts=INTEGER,
                 created_at=STRING,
@@ -59,7 +67,7 @@ SCHEMAS = {
         path=STRING,
         triggers=array(STRING),
         actions=map_of(
-            array(obj(type=STRING, method=STRING, url=STRING, optional={"headers": obj(Authorization=STRING)}))
+            array(ACTION)
         ),
     ),
 }
