@@ -44,7 +44,7 @@ SCHEMAS = {
         id={"type": ["integer", "string"]},
         published=BOOLEAN,
         translations=map_of(obj(PRODUCT_TEXTS)),
-        category=INTEGER,
+        category=nullable(INTEGER),  # optional on create (P10 accepts none or null)
         product_variants=array(ref("ProductVariant")),
         update_at=STRING,
         create_at=STRING,
@@ -147,7 +147,7 @@ SCHEMAS = {
     # attributes.Taxonomy.product_type
     "ProductType": obj(
         id=INTEGER,
-        name=STRING,
+        name=nullable(STRING),  # P3 may leave it out (null), as the original's model allows
         allowed_attribute_types=array(ref("ProductAttributeType")),
         allowed_attribute_types_ids=array(INTEGER),
         vat_groups=array(INTEGER),
