@@ -5,7 +5,7 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import INTEGER, NUMBER, STRING, array, nullable, obj
+from chalicelib.core.http.openapi import INTEGER, STRING, array, nullable, obj, ref
 
 SCHEMAS = {
     "RecommenderAccepted": {"type": "object", "maxProperties": 0},
@@ -16,27 +16,20 @@ SCHEMAS = {
             "description": "The external recommender's dashboard data as it answers it; null when none is configured",
         }
     ),
+    # Storefront list items; those the recommender chose (rather than a random fallback) also say why.
     "RecommendedProductList": array(
-        obj(
-            id=INTEGER,
-            title=STRING,
-            meta_title=STRING,
-            meta_description=STRING,
-            slug=STRING,
-            primary_image=nullable({"type": "object"}),
-            variant_prices=array(
-                obj(
-                    without_vat=NUMBER,
-                    incl_vat=NUMBER,
-                    without_vat_formatted=STRING,
-                    incl_vat_formatted=STRING,
-                    discount=nullable(NUMBER),
-                    sku=STRING,
-                )
-            ),
-            optional={
-                "rs_info": obj(recommendation_type=STRING, model_identifier=STRING, model_name=STRING, position=INTEGER)
-            },
-        )
+        {
+            "allOf": [
+                ref("StorefrontProductListItem"),
+                {
+                    "type": "object",
+                    "properties": {
+                        "rs_info": obj(
+                            recommendation_type=STRING, model_identifier=STRING, model_name=STRING, position=INTEGER
+                        )
+                    },
+                },
+            ]
+        }
     ),
 }

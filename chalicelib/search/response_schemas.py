@@ -5,27 +5,8 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import INTEGER, NUMBER, STRING, array, nullable, obj
+from chalicelib.core.http.openapi import array, ref
 
 SCHEMAS = {
-    "SearchResultList": array(
-        obj(
-            id=INTEGER,
-            title=STRING,
-            meta_title=STRING,
-            meta_description=STRING,
-            slug=STRING,
-            primary_image=nullable({"type": "object"}),
-            variant_prices=array(
-                obj(
-                    without_vat=NUMBER,
-                    incl_vat=NUMBER,
-                    without_vat_formatted=STRING,
-                    incl_vat_formatted=STRING,
-                    discount=nullable(NUMBER),
-                    sku=STRING,
-                )
-            ),
-        )
-    ),
+    "SearchResultList": array(ref("StorefrontProductListItem")),  # search hits are storefront list items
 }
