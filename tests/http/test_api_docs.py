@@ -134,3 +134,30 @@ def test_an_invalid_page_is_a_documented_404(client):
         response = client.http.get(path, headers=auth("staff@example.com"))
         assert response.status_code == 404, path
         openapi_check.check_response("GET", path, 404, response.body, response.headers["Content-Type"])
+
+
+def test_empty_error_answers_are_documented_without_a_body(client):
+    from chalicelib.core.http.openapi import EMPTY_ERRORS
+
+    paths = openapi_check.document()["paths"]
+    for operation, statuses in EMPTY_ERRORS.items():
+        method, path = operation.split(" ", 1)
+        assert path in paths and method.lower() in paths[path], f"{operation} is no operation"
+        for status in statuses:
+            assert "content" not in paths[path][method.lower()]["responses"][str(status)], operation
+    response = client.http.get("/category/storefront/987654")  # C7: a missing category is a 404 with no body
+    assert response.status_code == 404 and not response.body
+    openapi_check.check_response("GET", "/category/storefront/987654", 404, response.body)
+    with pytest.raises(AssertionError, match="without a body"):
+        openapi_check.check_response("GET", "/category/storefront/987654", 404, {"detail": "Not found."})
+
+
+def test_an_anonymous_profile_update_is_the_documented_403_of_the_original(client):
+    """U2 answers 403 `{error}` to no token, as U1 does (the contract; the storefront goes by it); a bad token is
+    still a 401."""
+    response = client.http.put("/user/detail", body=json.dumps({"first_name": "A"}),
+                               headers={"Content-Type": "application/json"})
+    assert response.status_code == 403 and body(response) == {"error": "User does not exist"}
+    response = client.http.put("/user/detail", body=json.dumps({"first_name": "A"}),
+                               headers={"Content-Type": "application/json", "Authorization": "JWT nonsense"})
+    assert response.status_code == 401
