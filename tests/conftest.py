@@ -65,6 +65,12 @@ def client(aws):
     from tests.openapi_check import checked
 
     with Client(app, stage_name="test") as test_client:
+        # The client puts .chalice/config.json's shared values (e.g. the production hashing cost) into the
+        # environment; the test environment wins, and settings read after this point must see it.
+        os.environ.update(TEST_ENV)
+        from chalicelib.core.settings import reload_settings
+
+        reload_settings()
         yield checked(test_client)
 
 
