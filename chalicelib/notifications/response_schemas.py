@@ -15,54 +15,31 @@ ACTION = obj(
     optional={"url": STRING, "headers": map_of(STRING), "secret_env": STRING, "delay_seconds": INTEGER},
 )
 
+# A delivery as the list shows it (routes.render); its detail adds the attempt log and the payload. Before the
+# first attempt, or when the target did not answer (connection refused, timeout), there is no status code.
+SUMMARY = dict(
+    id=STRING,
+    event_id=STRING,
+    trigger=STRING,
+    action_index=INTEGER,
+    action=ACTION,
+    status=STRING,
+    attempts=INTEGER,
+    created_at=nullable(STRING),
+    last_attempt_at=nullable(STRING),
+    next_attempt_at=nullable(STRING),
+    last_status_code=nullable(INTEGER),
+    last_error=nullable(STRING),
+    test=BOOLEAN,
+)
+# store.log_entry: the status code, duration and response excerpt only when the target answered.
+ATTEMPT = obj(attempt=INTEGER, at=STRING, outcome=STRING,
+              optional={"status_code": INTEGER, "duration_ms": NUMBER, "response": STRING, "error": STRING})
+
 SCHEMAS = {
-    "Delivery": obj(
-        id=STRING,
-        event_id=STRING,
-        trigger=STRING,
-        action_index=INTEGER,
-        action=ACTION,
-        status=STRING,
-        attempts=INTEGER,
-        created_at=STRING,
-        last_attempt_at=STRING,
-        next_attempt_at=nullable(STRING),
-        last_status_code=INTEGER,
-        last_error=nullable(STRING),
-        test=BOOLEAN,
-        attempt_log=array(
-            obj(
-                attempt=INTEGER,
-                at=STRING,
-                outcome=STRING,
-                status_code=INTEGER,
-                duration_ms=NUMBER,
-                response=STRING,
-                optional={"error": STRING},
-            )
-        ),
-        payload=obj(optional={"token": STRING, "hello": STRING}),
-    ),
-    "DeliveryPage": obj(
-        results=array(
-            obj(
-                id=STRING,
-                event_id=STRING,
-                trigger=STRING,
-                action_index=INTEGER,
-                action=ACTION,
-                status=STRING,
-                attempts=INTEGER,
-                created_at=STRING,
-                last_attempt_at=STRING,
-                next_attempt_at=nullable(STRING),
-                last_status_code=INTEGER,
-                last_error=nullable(STRING),
-                test=BOOLEAN,
-            )
-        ),
-        next_cursor=nullable(STRING),
-    ),
+    "Delivery": obj(**SUMMARY, attempt_log=array(ATTEMPT),
+                    payload={"description": "The event's payload as it was sent (any JSON value)"}),
+    "DeliveryPage": obj(results=array(obj(**SUMMARY)), next_cursor=nullable(STRING)),
     "NotificationConfig": obj(
         path=STRING,
         triggers=array(STRING),

@@ -65,6 +65,27 @@ def test_list_by_status_and_trigger_with_detail(harness, hooks, staff):
     assert category["action"]["headers"] == {"Authorization": "***"}
 
 
+def test_a_delivery_whose_target_is_down_is_listed_and_shown_as_documented(harness, notification_env, monkeypatch,
+                                                                          staff):
+    """No attempt has an HTTP status when the target refuses the connection: after the whole retry schedule (the
+    harness drives its clock) the list and the detail say null, and every response here is checked against
+    the OpenAPI document by the client fixture."""
+    notification_env(HOOKS)
+    monkeypatch.setenv("WEBHOOK_BASE_URL", "http://127.0.0.1:9")  # discard port: nothing listens
+    put_event("ORDER_SAVE", {"token": "down"})
+    harness.run()
+
+    listed = body(call(harness.client, "GET", "/notifications/dashboard/deliveries?trigger=ORDER_SAVE",
+                       headers=staff["read"]))["results"]
+    assert [(d["status"], d["last_status_code"], d["next_attempt_at"]) for d in listed] == [("FAILED", None, None)]
+    assert listed[0]["attempts"] >= 8 and listed[0]["last_error"]
+    detail = body(call(harness.client, "GET", f"/notifications/dashboard/deliveries/{listed[0]['id']}",
+                       headers=staff["read"]))
+    assert detail["payload"] == {"token": "down"}
+    assert len(detail["attempt_log"]) == listed[0]["attempts"]
+    assert not any("status_code" in attempt for attempt in detail["attempt_log"])
+
+
 def test_pages_follow_the_cursor(harness, hooks, staff):
     for token in "abcde":
         put_event("ORDER_SAVE", {"token": token})
