@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from chalicelib.core.http.openapi import BOOLEAN, INTEGER, STRING, array, map_of, nullable, obj, ref
 
+
+def _priced(method_field: str, **more: dict) -> dict:
+    """A method row priced in its country (views.priced_json): the method's texts, gross and net price."""
+    return obj(id=INTEGER, price_incl_vat=STRING, price_without_vat=STRING, **more,
+               **{method_field: obj(title=STRING, description=STRING, image=nullable(STRING))})
+
+
 SCHEMAS = {
     "PaymentMethodSummary": obj(id=INTEGER, title=STRING, image=nullable(STRING), create_at=STRING, update_at=STRING),
     "PaymentMethodSummaryList": array(ref("PaymentMethodSummary")),
@@ -46,12 +53,7 @@ SCHEMAS = {
         create_at=STRING,
     ),
     "PaymentMethodCountryList": array(ref("PaymentMethodCountry")),
-    "PaymentMethodCountryPrices": obj(
-        id=INTEGER,
-        payment_method=obj(title=STRING, description=STRING, image=nullable(STRING)),
-        price_incl_vat=STRING,
-        price_without_vat=STRING,
-    ),
+    "PaymentMethodCountryPrices": _priced("payment_method"),
     "ShippingMethodCountry": obj(
         id=INTEGER,
         shipping_method=INTEGER,
@@ -65,26 +67,7 @@ SCHEMAS = {
         create_at=STRING,
     ),
     "ShippingMethodCountryList": array(ref("ShippingMethodCountry")),
-    "ShippingMethodCountryPrices": obj(
-        id=INTEGER,
-        shipping_method=obj(title=STRING, description=STRING, image=nullable(STRING)),
-        price_incl_vat=STRING,
-        price_without_vat=STRING,
-    ),
-    "StorefrontMethodList": array(
-        obj(
-            id=INTEGER,
-            shipping_method=obj(title=STRING, description=STRING, image=nullable(STRING)),
-            price_incl_vat=STRING,
-            price_without_vat=STRING,
-            payment_methods=array(
-                obj(
-                    id=INTEGER,
-                    payment_method=obj(title=STRING, description=STRING, image=nullable(STRING)),
-                    price_incl_vat=STRING,
-                    price_without_vat=STRING,
-                )
-            ),
-        )
-    ),
+    "ShippingMethodCountryPrices": _priced("shipping_method"),
+    # K32: the country's shipping methods, each with the payment methods offered with it.
+    "StorefrontMethodList": array(_priced("shipping_method", payment_methods=array(_priced("payment_method")))),
 }
