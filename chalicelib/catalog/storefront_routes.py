@@ -27,7 +27,8 @@ def product_detail(req: Req, product_id: str):
 
 
 def _category_page(req: Req, category_id: str, body: dict | None):
-    shopper = req.user.email if req.user is not None else None
+    # The verified token's user id (the e-mail) is all the recommender needs: no user lookup on a page load.
+    shopper = req.claims.get("user_id") if req.claims else None
     return storefront.category_products(category_id, req.query, body, req.language,
                                         get_settings().default_language, req.origin(), req.base_url(), shopper)
 
