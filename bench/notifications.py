@@ -204,6 +204,11 @@ def bench_fanout(app, events: int, actions: int, runs: int) -> list[tuple[float,
     return rates
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextlib.contextmanager
 def _emulated_aws(where: str):
     """moto for the run: a `moto.server` child process (boto3 reaches it through AWS_ENDPOINT_URL), or the
@@ -221,7 +226,7 @@ def _emulated_aws(where: str):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+        while not _listening(port):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("moto.server did not start")
             time.sleep(0.1)
