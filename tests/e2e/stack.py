@@ -63,14 +63,14 @@ class Stack:
             self.process.kill()
             raise AssertionError("stack did not stop within 30 s:\n" + "\n".join(self.lines[-20:])) from None
 
-    def request(self, method: str, path: str, body=None, token: str | None = None):
+    def request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 15):
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"JWT {token}"
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 raw = response.read()
                 return response.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as error:

@@ -3,12 +3,9 @@ whatever the fuzzed calls do to it), and a tally of which operations were really
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 
 import pytest
@@ -26,15 +23,11 @@ FUZZER = ("fuzz-admin@example.com", "fuzz-admin-password")
 
 
 def get(stack: Stack, path: str, token: str | None = None, timeout: float = 60) -> tuple[int, object]:
-    """GET with a timeout for a loaded runner (two cores shared with the rest of the suite)."""
-    headers = {"Authorization": f"JWT {token}"} if token else {}
+    """GET with a timeout for a loaded runner (two cores shared with the rest of the suite); (0, None) when
+    there is no usable answer (timed out, refused, or an error page that is not JSON)."""
     try:
-        with urllib.request.urlopen(urllib.request.Request(stack.url + path, headers=headers),
-                                    timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, None
-    except OSError:  # timed out or refused: the caller treats it as no answer
+        return stack.request("GET", path, token=token, timeout=timeout)
+    except (OSError, ValueError):
         return 0, None
 
 
