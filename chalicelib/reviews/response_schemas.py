@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from chalicelib.core.http.openapi import BOOLEAN, INTEGER, NUMBER, STRING, array, obj, ref
 
+# What anyone may read of a review (R2); the dashboard's Review adds the order token, a secret of the shopper
+# who wrote it (it opens their order, address and complaint form).
+PUBLIC_FIELDS = dict(
+    token=STRING,
+    safe_deleted=BOOLEAN,
+    create_at=STRING,
+    rating=INTEGER,
+    comment=STRING,
+    country=STRING,
+    product_variant=STRING,
+    product=INTEGER,
+)
+
 SCHEMAS = {
-    "Review": obj(
-        token=STRING,
-        safe_deleted=BOOLEAN,
-        create_at=STRING,
-        rating=INTEGER,
-        comment=STRING,
-        country=STRING,
-        product_variant=STRING,
-        product=INTEGER,
-        order=STRING,
-    ),
+    "Review": obj(**PUBLIC_FIELDS, order=STRING),
     "ReviewList": array(ref("Review")),
+    "PublicReview": obj(**PUBLIC_FIELDS),
+    "PublicReviewList": array(ref("PublicReview")),
     "ProductRating": obj(
         {
             "average_rating": NUMBER,

@@ -25,7 +25,8 @@ def create_review(req: Req):
 
 
 @routes.route("/review/storefront/{product_id}/{country}", ["GET"], access=PUBLIC,
-              summary="Reviews of a product written in a country, newest first (R2).", response="ReviewList")
+              summary="Reviews of a product written in a country, newest first, without the order each was "
+                      "written for (R2).", response="PublicReviewList")
 def product_reviews(req: Req, product_id: str, country: str):
     return service.list_product_reviews(product_id, country)
 

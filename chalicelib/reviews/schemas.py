@@ -91,3 +91,12 @@ def review_json(review: dict) -> dict:
         "product": int(review["product"]),
         "order": review["order"],
     }
+
+
+def public_review_json(review: dict) -> dict:
+    """A Review as anyone may read it (R2): without `order`. An order token opens the order's page, its
+    cart, the customer's e-mail and address and the complaint form, so it is a secret of its shopper; the
+    storefront shows the variant, rating, comment and date only."""
+    public = review_json(review)
+    del public["order"]
+    return public

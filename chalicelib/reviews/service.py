@@ -135,12 +135,13 @@ def create_review(data: dict) -> dict:
 # --- R2, R3, R5 -----------------------------------------------------------------------------------
 
 def list_product_reviews(product_id, country: str) -> list[dict]:
-    """Live reviews of a product written in a country, newest first (empty for unknown ids)."""
+    """Live reviews of a product written in a country, newest first (empty for unknown ids), without the
+    order each was written for (see `schemas.public_review_json`)."""
     product_id = _int_id(product_id)
     code = (country or "").strip().upper()
     if product_id is None or not code or "#" in code:
         return []
-    return [schemas.review_json(review) for review in store.of_product(product_id, code)]
+    return [schemas.public_review_json(review) for review in store.of_product(product_id, code)]
 
 
 def get_review(token) -> dict | None:
