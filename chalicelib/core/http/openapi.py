@@ -47,7 +47,6 @@ ERRORS = {
 # "400 (empty)"); the clients go by the status alone. Documented as a response without `content`, which is
 # how OpenAPI says "no body" (a JSON media type would promise a JSON document, and an empty one is not).
 EMPTY_ERRORS: dict[str, tuple[int, ...]] = {
-    "POST /user/logout": (400,),  # U5
     **{f"{method} /cart/{side}/{{token}}/{info}": (404,)  # K28/K29 and their dashboard twins
        for side in ("storefront", "dashboard") for info in ("billing-info", "shipping-info")
        for method in ("GET", "PUT")},

@@ -153,24 +153,53 @@ def _is_local(host: str) -> bool:
     return host.split(":")[0] in ("localhost", "127.0.0.1", "[::1]")
 
 
+# Deeper JSON than any request of the contract needs (Editor.js content nests about 6 levels) is refused
+# before it reaches code that recurses over it; json.loads itself overflows the stack near 1,000 levels.
+MAX_JSON_DEPTH = 64
+
+
 def parse_body(raw_request) -> Any:
-    """The request body as JSON (or a form), 400 with DRF's ParseError body when it is not valid."""
+    """The request body as JSON (or a form), 400 with DRF's ParseError body when it is not valid: not UTF-8,
+    not JSON, or nested deeper than MAX_JSON_DEPTH."""
     body = raw_request.raw_body or b""
     if not body.strip():
         return {}
     content_type = (raw_request.headers or {}).get("content-type", "application/json")
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
     if multipart.is_multipart(content_type):
         try:
             return multipart.form_fields(body if isinstance(body, bytes) else body.encode(), content_type)
         except ValueError as error:
             raise ApiError({"detail": f"Multipart form parse error - {error}"}, 400) from None
     try:
-        return json.loads(text)
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+    except UnicodeDecodeError as error:
+        # Replacing bad bytes would store a different value than the client sent ("\xff@x" -> "\ufffd@x").
+        raise ApiError({"detail": f"JSON parse error - the body is not valid UTF-8 (byte {error.start})"},
+                       400) from None
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    too_deep = ApiError({"detail": f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels"}, 400)
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
     except ValueError as error:
         raise ApiError({"detail": f"JSON parse error - {error}"}, 400) from None
+    if _depth_over(value, MAX_JSON_DEPTH):
+        raise too_deep
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether `value` nests more than `limit` arrays or objects deep (iteratively: no recursion limit)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
