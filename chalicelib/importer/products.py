@@ -17,8 +17,9 @@ migration, not a shop change; the search index is rebuilt from the table instead
 `emit_events=True` each new product records its usual BATCH outbox item (`products.change_events`).
 
 Media rows are imported as rows: the entry keeps the dump's `media` path as its S3 key
-(`product_media/<id>/image/<name>.jpg`); the files are not in a SQL dump and must be copied into the
-media bucket under the same keys.
+(`product_media/<id>/image/<name>.jpg`). The files are not in a SQL dump: a generated placeholder is
+written under each key that has no object yet (placeholders.py), so the products show images that
+load; the original's files can be copied over them under the same keys.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from chalicelib.catalog import listing
 from chalicelib.catalog import products as catalog_products
 from chalicelib.core import events
 from chalicelib.core.store import db, keys
+from chalicelib.importer.placeholders import Placeholders
 from chalicelib.importer.source import Dump, Report, as_int, json_value, raise_counter
 from chalicelib.importer.sqldump import flag
 from chalicelib.importer.taxonomy import EPOCH, stamps
@@ -352,6 +354,11 @@ def write(plan: ProductPlan, found: Existing, report: Report, *, emit_events: bo
     new_claims = _missing_claims(created, found)
     repaired = _missing_claims(repairs, found)  # from the stored product: its variants may have changed since
     batch_put("main", new_claims + repaired)
+    # Before the products: a run interrupted after them would see them complete and write no images.
+    placeholders = Placeholders(report)
+    for product in created:
+        for entry in product["media"]:
+            placeholders.ensure("media", entry["key"], int(product["id"]))
     batch_put("main", created)
     written = 0
     for category_id, (entries, version) in listings.items():
