@@ -1,10 +1,11 @@
 """`run(path)`: load an original ecoseller PostgreSQL dump into this shop.
 
-Order: read the dump (one streaming pass); check the catalog's ids against the table (nothing is
-written when another item holds one of the dump's ids, unless `skip_conflicts`); then currencies,
-price lists, countries, VAT groups; categories, attribute types, base attributes, product types;
-users; CMS; products (last: the bulk of the writes). Then the report: counts per entity and outcome,
-and the dump's tables that were not imported, with why.
+Order: read the dump (one streaming pass); check the catalog's and the methods' ids against the table
+(nothing is written when another item holds one of the dump's ids, unless `skip_conflicts`); then
+currencies, price lists, countries, VAT groups; categories, attribute types, base attributes, product
+types; users; CMS; shipping and payment methods; products (the bulk of the writes); orders (they need
+the products and methods); reviews (they need the orders). Then the report: counts per entity and
+outcome, and the dump's tables that were not imported, with why.
 
 Idempotent: every entity is looked up by its key before it is written (ids for the catalog, codes for
 localization, e-mails for users, identifiers/codes/slugs/paths for the CMS) and only what is missing is
@@ -17,22 +18,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATEGORIES, PRICE_LISTS, PRODUCT_TYPES
-from chalicelib.importer import cms, localization, products, taxonomy, users
+from chalicelib.importer import cms, localization, methods, orders, products, reviews, taxonomy, users
 from chalicelib.importer.source import MAPPED_TABLES, Dump, Report
 from chalicelib.importer.sqldump import flag
 
 # Tables of the original that are not imported, and why (first matching prefix wins).
 NOT_IMPORTED = (
-    ("cart_paymentmethod", "payment methods: this shop has no payment-method service yet"),
-    ("cart_shippingmethod", "shipping methods: this shop has no shipping-method service yet"),
-    ("cart_", "carts: short-lived shopper state"),
-    ("order_", "orders: this shop has no order service yet"),
-    ("review_", "reviews: this shop has no review service yet"),
-    ("country_billinginfo", "addresses of carts and orders (not imported)"),
-    ("country_shippinginfo", "addresses of carts and orders (not imported)"),
     ("auth_", "Django's groups and permissions: users are mapped onto this shop's groups by name"),
     ("roles_", "the original's roles: this shop's roles are its own (config/roles.json)"),
     ("user_", "permissions and roles of users: this shop's roles are its own"),
@@ -67,8 +62,18 @@ def _reason(table: str) -> str:
     return "not mapped by the importer"
 
 
-def _preflight(dump: Dump) -> tuple[dict[str, dict], products.Existing, dict[str, list]]:
-    """The table's items under the dump's catalog keys, and the conflicts among them (writes nothing)."""
+@dataclass
+class Found:
+    """What the table holds under the dump's keys (read once, before anything is written)."""
+
+    catalog_items: dict[str, dict]
+    products: products.Existing
+    method_items: dict[str, dict]
+
+
+def _preflight(dump: Dump) -> tuple[Found, dict[str, list]]:
+    """The table's items under the dump's catalog and method keys, and the conflicts among them
+    (writes nothing)."""
     scratch = Report(lambda _line: None)
     plan = taxonomy.plan_taxonomy(dump, scratch, {})
     codes = {str(r["code"]) for r in dump.live("product_pricelist")}
@@ -77,8 +82,10 @@ def _preflight(dump: Dump) -> tuple[dict[str, dict], products.Existing, dict[str
         attribute_ids=plan.ids(BASE_ATTRIBUTES), price_lists=codes)
     catalog_items = taxonomy.existing_items()
     found = products.existing(product_plan)
-    conflicts = {**taxonomy.conflicts(plan, catalog_items), **products.conflicts(product_plan, found)}
-    return catalog_items, found, conflicts
+    method_items = methods.existing_items()
+    conflicts = {**taxonomy.conflicts(plan, catalog_items), **products.conflicts(product_plan, found),
+                 **methods.conflicts(methods.plan_methods(dump, scratch, None), method_items)}
+    return Found(catalog_items, found, method_items), conflicts
 
 
 def run(path: str | Path, log: Callable[[str], None] = print, *, emit_events: bool = False,
@@ -95,7 +102,8 @@ def run(path: str | Path, log: Callable[[str], None] = print, *, emit_events: bo
     log(f"  {sum(dump.row_counts.values())} rows in {len(dump.row_counts)} tables "
         f"({time.monotonic() - started:.1f} s)")
 
-    catalog_items, found, conflicts = _preflight(dump)
+    existing, conflicts = _preflight(dump)
+    catalog_items, found = existing.catalog_items, existing.products
     if conflicts:
         if not skip_conflicts:
             raise ImportConflict(conflicts)
@@ -124,6 +132,11 @@ def run(path: str | Path, log: Callable[[str], None] = print, *, emit_events: bo
     for entity in ("cms_types", "cms_categories", "cms_pages"):
         report.summary(entity)
 
+    log("Shipping and payment methods")
+    methods.write(methods.plan_methods(dump, report, vat_group_ids), existing.method_items, report)
+    for entity in ("shipping_methods", "payment_methods", "shipping_rows", "payment_rows"):
+        report.summary(entity)
+
     log("Products")
     product_plan = products.plan_products(
         dump, report, category_ids=plan.ids(CATEGORIES) | _existing_ids(catalog_items, CATEGORIES),
@@ -135,9 +148,20 @@ def run(path: str | Path, log: Callable[[str], None] = print, *, emit_events: bo
     for entity in ("products", "variants", "prices", "media", "variant_attributes"):
         report.summary(entity)
     log(f"  ({time.monotonic() - written_at:.1f} s)")
-    if report.get("media", "created"):
-        log("  Media files are not in a SQL dump: copy them into the media bucket under the same keys "
-            "(product_media/<product id>/image/...).")
+    placeholders = sum(report.get(e, "placeholder_written") for e in ("media", "shipping_methods", "payment_methods"))
+    if placeholders:
+        log(f"  Media files are not in a SQL dump: {placeholders} generated placeholder images were written "
+            "under the dump's keys (product_media/<product id>/image/..., shipping_method/..., payment_method/...); "
+            "copy the original's files over them, under the same keys, to show the real images.")
+
+    log("Orders")
+    order_tokens = orders.import_orders(dump, report)
+    for entity in ("orders", "order_lines", "carts"):
+        report.summary(entity)
+
+    log("Reviews")
+    reviews.import_reviews(dump, report, order_tokens)
+    report.summary("reviews")
 
     dropped = {k: n for k, n in report.counts.items() if k.endswith(".dropped_language")}
     if dropped:

@@ -32,6 +32,11 @@ MAPPED_TABLES = (
     "cms_pagecategorytype", "cms_pagecategory", "cms_pagecategory_translation", "cms_pagecategory_type",
     "cms_page", "cms_page_categories", "cms_pagecms", "cms_pagecms_translation", "cms_pagefrontend",
     "cms_pagefrontend_translation", "django_content_type",
+    "cart_shippingmethod", "cart_shippingmethod_translation", "cart_shippingmethodcountry",
+    "cart_paymentmethod", "cart_paymentmethod_translation", "cart_paymentmethodcountry",
+    "cart_shippingmethodcountry_payment_methods",
+    "order_order", "cart_cart", "cart_cartitem", "country_billinginfo", "country_shippinginfo",
+    "order_orderitemcomplaint", "review_review",
 )
 
 

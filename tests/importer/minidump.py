@@ -2,7 +2,12 @@
 """A small hand-written ecoseller dump (the original's tables and columns, TablePlus style) with the
 awkward cases the demo dump has or could have: soft-deleted rows, a variant linked to no product and
 one linked twice, a parent category deleted, a translation in a language the shop does not have, a
-VAT group id gap, a deleted price list, a group this shop does not have."""
+VAT group id gap, a deleted price list, a group this shop does not have; shipping and payment methods
+with an unknown and a lower-case `api_request`, a row whose VAT group is another country's, a link to
+another country's payment row, rows of a deleted method and currency; orders with their carts (one
+cart's token in capitals, a deleted cart item, an order without a cart), a complaint, a cart without
+an order; reviews, of which a second one of the same (order, variant), one rated -1, one without an
+order, one of a deleted product and a deleted one."""
 
 from __future__ import annotations
 
@@ -41,8 +46,65 @@ INSERT INTO "public"."auth_group" ("id", "name") VALUES
 (1, 'Editor'),
 (9, 'Ghost');
 
+INSERT INTO "public"."cart_cart" ("token", "update_at", "create_at", "country_id", "user_id", "billing_info_id", "shipping_info_id", "payment_method_country_id", "shipping_method_country_id", "pricelist_id", "safe_deleted") VALUES
+('0b10dfad-7357-4d80-b173-cbf7383b3b9f', '2023-07-18 08:47:43.188325+00', '2023-07-18 08:47:43.143757+00', 'CZ', NULL, NULL, NULL, NULL, NULL, 'CZK_retail', 'f'),
+('C637D1B1-D5FD-4A15-A14F-1E57B6B94A4D', '2023-07-18 10:44:37.117687+00', '2023-07-18 10:44:05.755838+00', 'CZ', 'shop@example.com', 1, 1, 2, 1, 'CZK_retail', 'f'),
+('7d0e5b1e-8a59-4c3e-9d55-1f3c2a8b9e01', '2023-07-19 09:00:00.5+00', '2023-07-19 08:55:00+00', 'SK', NULL, 2, 2, 5, 3, 'EUR_retail', 'f');
+
+INSERT INTO "public"."cart_cartitem" ("id", "unit_price_incl_vat", "unit_price_without_vat", "quantity", "cart_id", "product_variant_id", "product_id", "discount", "safe_deleted") VALUES
+(1, 121.00, 100.00, 1, '0b10dfad-7357-4d80-b173-cbf7383b3b9f', '10-cs-720p', 10, NULL, 'f'),
+(2, 181.50, 150.00, 2, 'C637D1B1-D5FD-4A15-A14F-1E57B6B94A4D', '10-en-1080p', 10, NULL, 'f'),
+(3, 108.90, 90.00, 1, 'C637D1B1-D5FD-4A15-A14F-1E57B6B94A4D', '11-en-720p', 11, NULL, 'f'),
+(4, 1.00, 1.00, 5, 'C637D1B1-D5FD-4A15-A14F-1E57B6B94A4D', '11-en-720p', 11, NULL, 't'),
+(5, 4.32, 3.60, 3, '7d0e5b1e-8a59-4c3e-9d55-1f3c2a8b9e01', '10-cs-720p', 10, NULL, 'f');
+
 INSERT INTO "public"."cart_paymentmethod" ("id", "image", "update_at", "create_at", "safe_deleted") VALUES
-(1, '', '2023-07-07 07:37:13.917893+00', '2023-07-07 07:34:55.724067+00', 'f');
+(1, '', '2023-07-07 07:37:13.917893+00', '2023-07-07 07:34:55.724067+00', 'f'),
+(2, 'payment_method/2.png', '2023-07-07 07:42:04.825276+00', '2023-07-07 07:37:17.523842+00', 'f'),
+(4, '', '2023-07-07 07:42:04.825276+00', '2023-07-07 07:37:17.523842+00', 't');
+
+INSERT INTO "public"."cart_paymentmethod_translation" ("id", "language_code", "title", "description", "master_id") VALUES
+(1, 'en', 'Cash on delivery', 'You''ll pay to the courier.', 1),
+(2, 'cs', 'Dobírka', NULL, 1),
+(3, 'en', 'Bank transfer', NULL, 2),
+(4, 'cs', 'Platba převodem', NULL, 2),
+(5, 'de', 'Überweisung', NULL, 2);
+
+INSERT INTO "public"."cart_paymentmethodcountry" ("id", "price", "is_active", "update_at", "create_at", "country_id", "currency_id", "payment_method_id", "vat_group_id", "api_request", "safe_deleted") VALUES
+(1, 20.00, 't', '2023-07-07 07:35:42.187675+00', '2023-07-07 07:35:42.187695+00', 'CZ', 'CZK', 1, 1, NULL, 'f'),
+(2, 0.00, 't', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'CZ', 'CZK', 2, 1, 'BANKTRANSFER_CZK', 'f'),
+(3, 0.00, 't', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'DE', 'EUR', 2, 1, 'BANKTRANSFER_PLN', 'f'),
+(4, 0.00, 'f', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'CZ', 'CZK', 2, 2, 'test_api', 'f'),
+(5, 1.00, 't', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'SK', 'EUR', 2, 5, 'BANKTRANSFER_EUR', 'f'),
+(6, 1.00, 't', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'SK', 'EUR', 4, 5, NULL, 'f'),
+(7, 1.00, 't', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'SK', 'EUR', 1, 5, NULL, 't'),
+(9, 1.00, 't', '2023-07-07 07:38:33.17811+00', '2023-07-07 07:38:33.178168+00', 'SK', 'XXX', 1, 5, NULL, 'f');
+
+INSERT INTO "public"."cart_shippingmethod" ("id", "image", "update_at", "create_at", "safe_deleted") VALUES
+(1, '', '2023-07-07 09:21:55.395014+00', '2023-07-07 07:26:48.518684+00', 'f'),
+(2, '', '2023-07-07 08:01:02.209433+00', '2023-07-07 07:32:27.758993+00', 'f');
+
+INSERT INTO "public"."cart_shippingmethod_translation" ("id", "language_code", "title", "description", "master_id") VALUES
+(1, 'en', 'Express shipping', 'Delivered by courier.', 1),
+(2, 'cs', 'Rychlé doručení', NULL, 1),
+(3, 'en', 'Standard shipping', 'Delivered by your local post office.', 2);
+
+INSERT INTO "public"."cart_shippingmethodcountry" ("id", "price", "is_active", "update_at", "create_at", "country_id", "currency_id", "shipping_method_id", "vat_group_id", "safe_deleted") VALUES
+(1, 50.00, 't', '2023-07-07 07:54:29.200368+00', '2023-07-07 07:54:29.200392+00', 'CZ', 'CZK', 2, 1, 'f'),
+(2, 100.00, 't', '2023-07-07 09:13:37.707166+00', '2023-07-07 09:13:37.707222+00', 'CZ', 'CZK', 1, 1, 'f'),
+(3, 2.00, 't', '2023-07-07 07:54:47.848744+00', '2023-07-07 07:54:47.848768+00', 'SK', 'EUR', 2, 5, 'f'),
+(4, 5.00, 't', '2023-07-07 09:18:34.155642+00', '2023-07-07 09:18:34.155676+00', 'DE', 'EUR', 1, 1, 'f'),
+(5, 5.00, 'f', '2023-07-07 09:18:34.155642+00', '2023-07-07 09:18:34.155676+00', 'CZ', 'CZK', 1, 2, 't');
+
+INSERT INTO "public"."cart_shippingmethodcountry_payment_methods" ("id", "shippingmethodcountry_id", "paymentmethodcountry_id") VALUES
+(1, 1, 1),
+(2, 1, 2),
+(3, 1, 4),
+(4, 1, 5),
+(5, 2, 1),
+(6, 3, 5),
+(7, 3, 7),
+(8, 4, 3);
 
 INSERT INTO "public"."category_category" ("id", "lft", "parent_id", "create_at", "published", "update_at", "safe_deleted") VALUES
 (2, 1, NULL, '2023-07-08 13:21:09.29009+00', 't', '2023-07-08 13:24:37.153948+00', 'f'),
@@ -106,8 +168,30 @@ INSERT INTO "public"."country_vatgroup" ("id", "name", "rate", "update_at", "cre
 (2, 'CZ_REDUCED', 12.00, '2023-07-07 07:01:35.459376+00', '2023-07-07 07:01:35.459406+00', 'CZ', 'f', 'f'),
 (5, 'SK_STANDARD', 20.00, '2023-07-07 07:01:46.144468+00', '2023-07-07 07:01:46.144514+00', 'SK', 't', 'f');
 
+INSERT INTO "public"."country_billinginfo" ("id", "first_name", "surname", "street", "city", "postal_code", "company_name", "company_id", "vat_number", "country_id", "user_id", "safe_deleted") VALUES
+(1, 'John', 'Doe', 'Example 1', 'Prague', '111000', '', '', '', 'CZ', NULL, 'f'),
+(2, 'Jana', 'Nová', 'Hlavná 2', 'Bratislava', '81101', 'Nová s.r.o.', '123', 'SK123', 'SK', NULL, 'f');
+
+INSERT INTO "public"."country_shippinginfo" ("id", "first_name", "surname", "street", "city", "postal_code", "email", "phone", "additional_info", "country_id", "user_id", "safe_deleted") VALUES
+(1, 'John', 'Doe', 'Example 1', 'Prague', '111000', 'jdoe@example.com', '123456789', '', 'CZ', NULL, 'f'),
+(2, 'Jana', 'Nová', 'Hlavná 2', 'Bratislava', '81101', 'jana@example.com', NULL, 'ring twice', 'SK', NULL, 'f');
+
 INSERT INTO "public"."order_order" ("token", "create_at", "cart_id", "status", "agreed_to_terms", "marketing_flag", "payment_id", "safe_deleted") VALUES
-('545107d5-59ad-41d6-9f70-782828afdce2', '2023-07-18 10:44:40.222194+00', NULL, 'PENDING', 't', 't', NULL, 'f');
+('545107d5-59ad-41d6-9f70-782828afdce2', '2023-07-18 10:44:40.222194+00', NULL, 'PENDING', 't', 't', NULL, 'f'),
+('9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b', '2023-07-18 10:44:40.222194+00', 'c637d1b1-d5fd-4a15-a14f-1e57b6b94a4d', 'SHIPPED', 't', 'f', NULL, 'f'),
+('1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', '2023-07-19 09:01:00+00', '7d0e5b1e-8a59-4c3e-9d55-1f3c2a8b9e01', 'CANCELLED', 't', 'f', NULL, 'f');
+
+INSERT INTO "public"."order_orderitemcomplaint" ("id", "description", "status", "type", "create_at", "cart_item_id", "order_id") VALUES
+(4, 'Scratched disc', 'APPROVED', 'WARRANTY_CLAIM', '2023-07-25 10:00:00+00', 2, '9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b');
+
+INSERT INTO "public"."review_review" ("token", "create_at", "rating", "comment", "order_id", "product_id", "product_variant_id", "country", "safe_deleted") VALUES
+('0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 12:00:00+00', 80, 'Great film', '9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b', 10, '10-en-1080p', 'CZ', 'f'),
+('1c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 12:30:00+00', 40, 'Meh', '9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b', 11, '11-en-720p', 'cz', 'f'),
+('2c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 13:00:00+00', 100, 'Again', '9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b', 10, '10-en-1080p', 'CZ', 'f'),
+('3c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 13:00:00+00', -1, '', '9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b', 10, '10-cs-720p', 'CZ', 'f'),
+('4c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 13:00:00+00', 60, 'No order', NULL, 10, '10-cs-720p', 'CZ', 'f'),
+('5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 13:00:00+00', 60, 'Deleted product', NULL, 12, '12-x', 'CZ', 'f'),
+('6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '2023-07-26 13:00:00+00', 20, 'Deleted review', '9f3a4b2c-1d2e-4f50-8a6b-7c8d9e0f1a2b', 11, '11-en-720p', 'CZ', 't');
 
 INSERT INTO "public"."product_attributetype" ("id", "type_name", "unit", "value_type", "safe_deleted") VALUES
 (1, 'GENRE', NULL, 'TEXT', 'f'),
