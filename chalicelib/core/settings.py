@@ -42,6 +42,9 @@ class Settings:
     default_language: str
     media_bucket: str
     trusted_proxy_hops: int
+    # This API's public root as shoppers and payment gateways reach it ("https://api.shop.example"), per
+    # stage: payment pages and callbacks are built from it and stored, so never from a request header.
+    public_api_url: str = ""
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}-{logical}"
@@ -65,7 +68,15 @@ def get_settings() -> Settings:
         default_language=os.environ.get("DEFAULT_LANGUAGE", languages[0] if languages else "en"),
         media_bucket=os.environ.get("MEDIA_BUCKET", f"{os.environ.get('TABLE_PREFIX', 'ecoseller-dev')}-media"),
         trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),
+        public_api_url=_public_url("PUBLIC_API_URL"),
     )
+
+
+def _public_url(name: str) -> str:
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if raw and not raw.startswith(("https://", "http://")):
+        raise RuntimeError(f"environment variable {name} must be an http(s) URL, got {raw!r}")
+    return raw
 
 
 def reload_settings() -> Settings:

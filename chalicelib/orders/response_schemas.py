@@ -59,7 +59,9 @@ SCHEMAS = {
         payment=nullable(
             obj(
                 status=STRING,
-                data=obj(
+                # A QR bank transfer's data, a gateway's page, or null while a method cannot start (a gateway
+                # down, no public API URL): the page still answers and the payment starts on a later read.
+                data={"oneOf": [{"type": "null"}, obj(payment_url=STRING, payment_id=STRING, payment_type=STRING), obj(
                     qr_code=STRING,
                     payment_id=STRING,
                     payment_data=obj(
@@ -77,7 +79,7 @@ SCHEMAS = {
                         due_date=STRING,
                     ),
                     payment_type=STRING,
-                ),
+                )]},
             )
         ),
     ),

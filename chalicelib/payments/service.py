@@ -81,7 +81,7 @@ def stored_status(record: dict | None) -> PaymentStatus | None:
 
 # --- the storefront's payment block (O10) -----------------------------------------------------------
 
-def payment_block(order: dict, base_url: str) -> dict | None:
+def payment_block(order: dict, base_url: str | None) -> dict | None:
     """The `payment` of `GET order/storefront/<token>/`. `base_url` is this API's root
     (`chalicelib.payments.urls.api_base_url(req)`). Updates `order["payment"]` and `order["payment_id"]`
     in place when it stores something, so the caller renders the order as stored."""
@@ -114,7 +114,7 @@ def payment_block(order: dict, base_url: str) -> dict | None:
     return {"status": status.value, "data": {**data, "payment_type": record.get("payment_type") or spec.payment_type}}
 
 
-def _start(order: dict, spec: config.MethodSpec, base_url: str, existing: dict | None) -> dict:
+def _start(order: dict, spec: config.MethodSpec, base_url: str | None, existing: dict | None) -> dict:
     """Run pay() and store its result; answers the stored record (another request's if it won)."""
     method = config.create(spec.key, order, api_base_url=base_url, payment=existing)
     try:
@@ -176,7 +176,7 @@ def _check_due(record: dict) -> bool:
     return checked is None or _now() - checked >= STATUS_CHECK_SECONDS - 0.001
 
 
-def _check(order: dict, spec: config.MethodSpec, base_url: str, record: dict) -> dict:
+def _check(order: dict, spec: config.MethodSpec, base_url: str | None, record: dict) -> dict:
     """Consult status(); store a change (with its events) or just the time of the check."""
     method = config.create(spec.key, order, api_base_url=base_url, payment=record)
     try:

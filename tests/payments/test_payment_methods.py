@@ -106,17 +106,41 @@ def test_an_online_method_needs_the_api_base_url():
         config.create("TEST_API", order()).pay()
 
 
-@pytest.mark.parametrize("context_path, route, host, expected", [
+@pytest.mark.parametrize("context_path, route, domain, host, expected", [
+    # Behind API Gateway: the domain it routed the request on (its request context) and the stage's path.
     ("/api/order/storefront/abc", "/order/storefront/{token}", "abc.execute-api.eu-central-1.amazonaws.com",
-     "https://abc.execute-api.eu-central-1.amazonaws.com/api"),
-    ("/order/storefront/abc/", "/order/storefront/{token}", "localhost:8000", "http://localhost:8000"),
-    ("/shop/v1/order/storefront/abc", "/order/storefront/{token}", "api.shop.example", "https://api.shop.example/shop/v1"),
+     "evil.example", "https://abc.execute-api.eu-central-1.amazonaws.com/api"),
+    ("/shop/v1/order/storefront/abc", "/order/storefront/{token}", "api.shop.example", "evil.example",
+     "https://api.shop.example/shop/v1"),
+    # Off API Gateway (the local server, tests): a loopback Host only.
+    ("/order/storefront/abc/", "/order/storefront/{token}", None, "localhost:8000", "http://localhost:8000"),
+    ("/order/storefront/abc/", "/order/storefront/{token}", None, "127.0.0.1:8000", "http://127.0.0.1:8000"),
+    ("/order/storefront/abc/", "/order/storefront/{token}", None, "evil.example", None),
+    ("/order/storefront/abc/", "/order/storefront/{token}", None, "localhost.evil.example", None),
 ])
-def test_api_base_url_is_the_request_url_without_the_route(context_path, route, host, expected):
+def test_api_base_url_is_the_routed_url_without_the_route(context_path, route, domain, host, expected):
     from types import SimpleNamespace
 
     from chalicelib.core.http.routing import Req
     from chalicelib.payments.urls import api_base_url
 
-    raw = SimpleNamespace(context={"path": context_path}, path=route, headers={"host": host})
+    context = {"path": context_path, **({"domainName": domain} if domain else {})}
+    raw = SimpleNamespace(context=context, path=route, headers={"host": host})
     assert api_base_url(Req(raw=raw, spec=None)) == expected
+
+
+def test_api_base_url_from_the_stage_configuration(monkeypatch):
+    from types import SimpleNamespace
+
+    from chalicelib.core.http.routing import Req
+    from chalicelib.core.settings import reload_settings
+    from chalicelib.payments.urls import api_base_url
+
+    monkeypatch.setenv("PUBLIC_API_URL", "https://api.shop.example/")
+    reload_settings()
+    raw = SimpleNamespace(context={"path": "/order/storefront/abc", "domainName": "x.example"},
+                          path="/order/storefront/{token}", headers={"host": "evil.example"})
+    assert api_base_url(Req(raw=raw, spec=None)) == "https://api.shop.example"
+    monkeypatch.setenv("PUBLIC_API_URL", "api.shop.example")
+    with pytest.raises(RuntimeError, match="PUBLIC_API_URL"):
+        reload_settings()

@@ -214,3 +214,34 @@ def test_an_oversized_payment_id_is_just_unknown(client):
     response = callback(client, "TEST_API", {"payment_id": "X" * 5000, "status": "PAID"})
     assert response.status_code == 404
     assert call(client, "GET", "/payments/TEST_API/test-gateway/" + "X" * 3000).status_code == 404
+
+
+# --- the public URL of payment pages and callbacks (#16 item 7) -----------------------------------------
+
+def test_a_foreign_host_header_never_writes_the_payment_url(client):
+    order = make_order(api_request="TEST_API")
+    evil = call(client, "GET", f"/order/storefront/{order['token']}", headers={"Host": "evil.example"})
+    assert evil.status_code == 200
+    assert "evil.example" not in evil.body.decode()
+    assert "evil.example" not in json.dumps(stored_order(order["token"]), default=str)
+    # The next shopper on the real address gets a page on this API, not one an attacker chose.
+    page = body(call(client, "GET", f"/order/storefront/{order['token']}", headers={"Host": "localhost:8000"}))
+    assert page["payment"]["data"]["payment_url"].startswith("http://localhost:8000/payments/TEST_API/")
+    again = call(client, "GET", f"/order/storefront/{order['token']}", headers={"Host": "evil.example"})
+    assert body(again)["payment"]["data"]["payment_url"] == page["payment"]["data"]["payment_url"]
+
+
+def test_the_configured_public_url_wins_over_any_host(client, monkeypatch):
+    from chalicelib.core.settings import reload_settings
+
+    monkeypatch.setenv("PUBLIC_API_URL", "https://api.shop.example/api/")
+    reload_settings()
+    order = make_order(api_request="TEST_API")
+    page = body(call(client, "GET", f"/order/storefront/{order['token']}", headers={"Host": "localhost"}))
+    assert page["payment"]["data"]["payment_url"].startswith("https://api.shop.example/api/payments/TEST_API/")
+
+
+def test_a_qr_transfer_needs_no_public_url(client):
+    order = make_order(api_request="BANKTRANSFER_CZK")
+    page = body(call(client, "GET", f"/order/storefront/{order['token']}", headers={"Host": "evil.example"}))
+    assert page["payment"]["data"]["qr_code"]
