@@ -3,6 +3,19 @@
 Tables are written as DynamoDB JSON lines (one file per table), bucket objects as files with a
 sidecar of their content type. Every file is written to a temporary name and renamed, so a crash
 mid-save leaves the previous snapshot intact.
+
+Layout (with the write-ahead journal, journal.py):
+
+    state.json                   {"generation": G, "snapshot": "snapshots/G", "saved_at": ...}
+    snapshots/G/dynamodb/*.jsonl the tables as they were when journal generation G began
+    journal/G.jsonl, G+1, ...    the writes since, replayed in order onto that snapshot
+    s3/<bucket>/objects, meta    the media bucket, mirrored on every write
+
+`checkpoint` copies the tables from moto's backend under the journal lock (no write half applied),
+starts the next journal generation, writes the new snapshot beside the old one and then switches
+state.json to it in one rename; older snapshots and journals are removed after that. A crash before the
+rename leaves the old snapshot and every journal since it; after it, the new snapshot and its journal.
+A data folder from before the journal (`dynamodb/*.jsonl` at its top) is read as generation 0.
 """
 
 from __future__ import annotations
@@ -10,6 +23,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
+import time
 from pathlib import Path
 
 from chalicelib.core.store import db
@@ -119,3 +134,83 @@ def restore_bucket(folder: Path, bucket: str) -> int:
                       ContentType=meta.get("ContentType", "binary/octet-stream"))
         restored += 1
     return restored
+
+
+# --- generations (with the journal) ---------------------------------------------------------------
+
+STATE_FILE = "state.json"
+
+
+def read_state(folder: Path) -> dict:
+    """{"generation": first journal generation to replay, "snapshot": folder of its tables or None}."""
+    path = folder / STATE_FILE
+    if path.exists():
+        return json.loads(path.read_text())
+    if (folder / "dynamodb").exists():  # saved before the journal existed
+        return {"generation": 0, "snapshot": ".", "saved_at": None}
+    return {"generation": 0, "snapshot": None, "saved_at": None}
+
+
+def backend_tables() -> dict[str, list[str]]:
+    """Every table's items straight from moto's in-process backend, as the JSON lines save_tables
+    writes (the same DynamoDB JSON a GetItem answers). Call it while no write can run."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]]
+    tables: dict[str, list[str]] = {}
+    for logical in TABLES:
+        table = backend.tables.get(db.table(logical))
+        if table is not None:
+            tables[logical] = [json.dumps(_to_json(item.to_json()["Attributes"]), sort_keys=True)
+                               for item in table.all_items()]
+    return tables
+
+
+def table_counts() -> dict[str, int]:
+    """Items per table in moto's backend (for the stack's status)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]]
+    return {logical: len(table) for logical in TABLES
+            if (table := backend.tables.get(db.table(logical))) is not None}
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_generation(folder: Path, generation: int, tables: dict[str, list[str]]) -> dict:
+    """Write `tables` as the snapshot journal generation `generation` starts from, then make it current."""
+    relative = f"snapshots/{generation}"
+    target = folder / relative
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "dynamodb").mkdir(parents=True)
+    for logical, lines in tables.items():
+        _atomic_write(target / "dynamodb" / f"{logical}.jsonl", ("\n".join(lines) + "\n" if lines else "").encode())
+    _fsync_dir(target / "dynamodb")
+    state = {"generation": generation, "snapshot": relative, "saved_at": time.time(),
+             "items": {logical: len(lines) for logical, lines in tables.items()}}
+    _atomic_write(folder / STATE_FILE, json.dumps(state, indent=1).encode())
+    _fsync_dir(folder)
+    for old in (folder / "snapshots").iterdir():
+        if old.name != str(generation):
+            shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(folder / "dynamodb", ignore_errors=True)  # a pre-journal snapshot, now superseded
+    return state
+
+
+def checkpoint(folder: Path, journal) -> dict:
+    """A consistent snapshot and a fresh journal generation (see the module's docstring)."""
+    with journal.lock:
+        tables = backend_tables()
+        generation = journal.rotate()
+    state = write_generation(folder, generation, tables)
+    journal.drop_before(generation)
+    return state

@@ -2,13 +2,18 @@
 
 * moto's server emulates DynamoDB, SQS, S3, SES, EventBridge and Secrets Manager on loopback;
 * osmem-server is the local OpenSearch-compatible search engine;
-* tables are migrated, the saved state under `.data/` is restored (or demo data loaded on the first
-  start), the search index is built from it (the engine keeps nothing across restarts), and a
-  superuser is created;
+* tables are migrated, the saved state under `.data/` is restored and its journal replayed (or demo
+  data loaded on the first start: the project's own, or with DEMO=ecoseller the original ecoseller's
+  demo dump through the importer), the search index is built from it (the engine keeps nothing across
+  restarts), and a superuser is created;
 * the Lambda event handlers (SQS consumers, stream consumers, schedules) run from local pollers
   through the same handler functions Lambda calls;
-* the API is served by Chalice's local server on http://127.0.0.1:8000 (PORT to change it);
-* state is saved to `.data/` every minute and on shutdown; Ctrl-C (or SIGTERM) stops everything.
+* the API is served by Chalice's local server on http://127.0.0.1:8000 (PORT to change it), and the
+  stack's own status (event sources, journal, snapshot, table sizes) on http://127.0.0.1:8001/status
+  (STATUS_PORT; never part of the deployed app);
+* every accepted write is journaled before it is answered (journal.py), so a crash loses nothing; a
+  snapshot compacts the journal every minute and on shutdown; Ctrl-C or SIGTERM stops everything
+  within seconds, also when started in the background (where the shell ignores SIGINT).
 """
 
 from __future__ import annotations
@@ -78,18 +83,38 @@ def stream_tables() -> dict[str, str]:
     return {**notification_handlers.stream_tables(), **search_handlers.stream_tables()}
 
 
+DEFAULT_DEMO_DUMP = ROOT.parent / "shared" / "reference" / "ecoseller-demo-data" / "mock_data.sql"
+# The project's demo parts the ecoseller dump stands in for (infra/local/demo.py's marker names them).
+ECOSELLER_DUMP_PARTS = ("load_localization", "load_catalog", "load_cms")
+LAG_SUMMARY_INTERVAL = 60.0
+
+
+def _iso(moment: float | None) -> str | None:
+    return None if moment is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+
+
 class LocalStack:
-    def __init__(self, host: str, port: int, data_dir: Path, demo: bool, snapshot_interval: float):
+    def __init__(self, host: str, port: int, data_dir: Path, demo: bool, snapshot_interval: float,
+                 status_port: int | None = None, demo_source: str = "project"):
         self.host = host
         self.port = port
+        self.status_port = port + 1 if status_port is None else status_port
         self.data_dir = data_dir
         self.demo = demo
+        self.demo_source = demo_source
         self.snapshot_interval = snapshot_interval
         self.moto = None
+        self.moto_url = ""
         self.osmem = None
         self.driver = None
         self.server = None
+        self.status_server = None
+        self.journal = None
+        self.state: dict = {}
+        self.started_at = time.time()
+        self.stopping = False
         self._stop = threading.Event()
+        self._serving = threading.Event()
         self._snapshot_thread: threading.Thread | None = None
         self._snapshot_lock = threading.Lock()
 
@@ -98,17 +123,19 @@ class LocalStack:
     def start_aws(self) -> None:
         from moto.server import ThreadedMotoServer
 
-        from infra.local import moto_serial
+        from infra.local import journal, moto_serial
 
         moto_serial.install()  # requests one at a time, as DynamoDB serializes writes (no oversold stock)
+        journal.install()  # accepted writes reach .data/ before their answer (inactive until restored)
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log is noise here
 
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT", "0")))
         self.moto.start()
         host, port = self.moto.get_host_and_port()
-        os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
-        log(f"emulated AWS (moto) on http://{host}:{port}")
+        self.moto_url = f"http://{host}:{port}"
+        os.environ["AWS_ENDPOINT_URL"] = self.moto_url
+        log(f"emulated AWS (moto) on {self.moto_url}")
 
     def start_search(self) -> None:
         try:
@@ -127,7 +154,7 @@ class LocalStack:
         from chalicelib.core.store import db
         from chalicelib.core.store.migrate import apply_data_migrations, ensure_tables
         from chalicelib.migrations import MIGRATIONS
-        from infra.local import demo, snapshot
+        from infra.local import demo
 
         reload_settings()
         db.reset_clients()
@@ -136,14 +163,67 @@ class LocalStack:
         db.aws_client("s3").create_bucket(
             Bucket=get_settings().media_bucket,
             CreateBucketConfiguration={"LocationConstraint": os.environ["AWS_DEFAULT_REGION"]})
-        restored = snapshot.restore_tables(self.data_dir)
-        if restored:
-            files = snapshot.restore_bucket(self.data_dir, get_settings().media_bucket)
-            log(f"restored saved state from {self.data_dir}: {restored}, {files} media files")
+        fresh = self.restore(get_settings().media_bucket)
         apply_data_migrations(MIGRATIONS, log=log)
         if self.demo:
+            if self.demo_source == "ecoseller":
+                if fresh:
+                    self.import_ecoseller_demo()
+                else:
+                    log("DEMO=ecoseller imports into an empty shop only; this one has saved state "
+                        "(make clean-data, or another DATA_DIR, to start over)")
             demo.load_demo_data(log=log)
         self.prepare_search()
+
+    def restore(self, bucket: str) -> bool:
+        """The saved state: the last snapshot, then the journal since it; then recording starts. True when
+        there was nothing saved (a first start)."""
+        from infra.local import journal, snapshot
+
+        self.state = snapshot.read_state(self.data_dir)
+        restored = snapshot.restore_tables(self.data_dir / self.state["snapshot"]) if self.state["snapshot"] else {}
+        files = snapshot.restore_bucket(self.data_dir, bucket)
+        started = time.monotonic()
+        sent, failed = journal.replay(self.data_dir, self.state["generation"], self.moto_url,
+                                      os.environ["AWS_ACCESS_KEY_ID"], log)
+        if restored or files or sent:
+            log(f"restored saved state from {self.data_dir}: {restored}, {files} media files, {sent} journaled "
+                f"writes replayed in {time.monotonic() - started:.1f} s" + (f" ({failed} FAILED)" if failed else ""))
+        last = max([int(p.stem) for p in journal.journal_files(self.data_dir)] + [self.state["generation"]])
+        fsync = os.environ.get("JOURNAL_FSYNC", "0") not in ("", "0", "false")
+        self.journal = journal.Journal(self.data_dir, last + 1, fsync=fsync)
+        journal.activate(self.journal, [journal.BucketMirror(self.data_dir, bucket, self.account(), fsync=fsync)])
+        self.checkpoint()  # what was restored and replayed becomes one snapshot; its journals go
+        return not (restored or files or sent)
+
+    @staticmethod
+    def account() -> str:
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        return DEFAULT_ACCOUNT_ID
+
+    def import_ecoseller_demo(self) -> None:
+        """The original ecoseller's demo dump through the importer (`cli import-ecoseller`), in place of the
+        project's catalog, localization and CMS demo; the demo accounts and methods still come from demo.py."""
+        from chalicelib.core.store import db
+        from chalicelib.importer import DumpError, ImportConflict, run
+        from infra.local import demo
+
+        dump = Path(os.environ.get("DEMO_DUMP") or DEFAULT_DEMO_DUMP)
+        if not dump.is_file():
+            log(f"DEMO=ecoseller: no dump at {dump} (DEMO_DUMP=path names another); "
+                "loading the project's own demo data instead")
+            return
+        started = time.monotonic()
+        try:
+            run(dump, log=lambda line: log(f"import: {line}"))
+        except (ImportConflict, DumpError, OSError) as error:
+            log(f"DEMO=ecoseller: import of {dump} failed ({error}); loading the project's own demo data")
+            return
+        marker = db.get("main", demo.DEMO_MARKER) or {}
+        parts = sorted(set(marker.get("parts") or ()) | set(ECOSELLER_DUMP_PARTS))
+        db.put("main", {**demo.DEMO_MARKER, "loaded": True, "parts": parts, "source": f"ecoseller:{dump.name}"})
+        log(f"ecoseller demo dump imported from {dump} in {time.monotonic() - started:.1f} s")
 
     def prepare_search(self) -> None:
         """Build the search index from the data just loaded, the way the nightly rebuild does, in the
@@ -189,23 +269,80 @@ class LocalStack:
         self.driver.start()
 
     def start_snapshots(self) -> None:
+        """Every `snapshot_interval` a snapshot when something was written (the journal then starts
+        over); every minute a log line naming the event sources that are behind, if any."""
         def loop() -> None:
-            while not self._stop.wait(self.snapshot_interval):
-                self.save()
+            next_snapshot = time.monotonic() + self.snapshot_interval
+            next_summary = time.monotonic() + LAG_SUMMARY_INTERVAL
+            while not self._stop.wait(max(0.1, min(next_snapshot, next_summary) - time.monotonic())):
+                now = time.monotonic()
+                if now >= next_snapshot:
+                    if self.journal is not None and self.journal.entries:
+                        self.save()
+                    next_snapshot = now + self.snapshot_interval
+                if now >= next_summary:
+                    self.log_lag()
+                    next_summary = now + LAG_SUMMARY_INTERVAL
 
         self._snapshot_thread = threading.Thread(target=loop, name="snapshots", daemon=True)
         self._snapshot_thread.start()
 
-    def save(self) -> None:
-        from chalicelib.core.settings import get_settings
+    def log_lag(self) -> None:
+        from infra.local.status import lagging
+
+        summary = lagging(self.event_status())
+        if summary:
+            log(f"events lagging: {summary}")
+
+    def checkpoint(self) -> None:
         from infra.local import snapshot
 
         with self._snapshot_lock:
-            try:
-                snapshot.save_tables(self.data_dir)
-                snapshot.save_bucket(self.data_dir, get_settings().media_bucket)
-            except Exception as error:  # noqa: BLE001 - a failed periodic save must not stop the shop
-                log(f"saving state failed: {error}")
+            self.state = snapshot.checkpoint(self.data_dir, self.journal)
+
+    def save(self) -> None:
+        try:
+            self.checkpoint()
+        except Exception as error:  # noqa: BLE001 - a failed periodic save must not stop the shop (the journal holds the writes)
+            log(f"saving a snapshot failed: {type(error).__name__}: {error}")
+
+    # --- status --------------------------------------------------------------------------------
+
+    def event_status(self) -> dict | None:
+        status = getattr(self.driver, "status", None)
+        return status() if callable(status) else None
+
+    def status(self) -> dict:
+        from infra.local import snapshot
+
+        if self.journal is not None:
+            with self.journal.lock:  # counting walks moto's item dicts: no write may change them meanwhile
+                tables = snapshot.table_counts()
+        else:
+            tables = {}
+        saved_at = self.state.get("saved_at")
+        return {
+            "api": f"http://{self.host}:{self.port}",
+            "emulated_aws": self.moto_url,
+            "search_engine": self.osmem.url if self.osmem is not None else None,
+            "uptime_s": round(time.time() - self.started_at, 1),
+            "events": self.event_status(),
+            "journal": self.journal.status() if self.journal is not None else None,
+            "snapshot": {"generation": self.state.get("generation"), "saved_at": _iso(saved_at),
+                         "age_s": None if saved_at is None else round(time.time() - saved_at, 1),
+                         "interval_s": self.snapshot_interval, "data_dir": str(self.data_dir)},
+            "tables": tables,
+        }
+
+    def start_status(self) -> None:
+        from infra.local.status import StatusServer
+
+        try:
+            self.status_server = StatusServer(self.status, self.host, self.status_port)
+        except OSError as error:
+            log(f"status page not served on port {self.status_port} ({error}); STATUS_PORT=... to choose another")
+            return
+        log(f"stack status: {self.status_server.url}")
 
     def serve(self) -> None:
         from chalice.config import Config
@@ -215,6 +352,7 @@ class LocalStack:
 
         self.start_events(app)
         self.start_snapshots()
+        self.start_status()
         config = Config(
             chalice_stage="dev",
             user_provided_params={"chalice_app": app, "project_dir": str(ROOT)},
@@ -223,58 +361,107 @@ class LocalStack:
         )
         self.server = create_local_server(app, config, self.host, self.port)
         log(f"ecoseller is up: http://{self.host}:{self.port}  (Ctrl-C stops everything)")
-        self.server.serve_forever()
+        self._serving.set()
+        if self.stopping:  # a signal came while the server was being created
+            return
+        self.server.server.serve_forever(poll_interval=0.2)
 
     # --- stop ----------------------------------------------------------------------------------
 
+    def request_stop(self, signum: int) -> None:
+        """From the signal handler: the first SIGINT/SIGTERM stops the stack (serve_forever returns, then
+        stop() saves); a second one while stopping exits at once, losing nothing (the journal has it all)."""
+        if self.stopping:
+            log(f"{signal.Signals(signum).name} again: exiting now (every accepted write is in the journal)")
+            os._exit(1)
+        self.stopping = True
+        log(f"{signal.Signals(signum).name}: stopping")
+        if self._serving.is_set() and self.server is not None:
+            # shutdown() waits for serve_forever to return, so not on the main thread (which runs it).
+            threading.Thread(target=self.server.server.shutdown, name="stop-api", daemon=True).start()
+        else:
+            raise KeyboardInterrupt  # still starting: unwind main() into stop()
+
     def stop(self) -> None:
+        self.stopping = True
         self._stop.set()
+        timings = []
+
+        def step(name, action) -> None:
+            started = time.monotonic()
+            try:
+                action()
+            except Exception as error:  # noqa: BLE001 - the other parts must still stop
+                log(f"stopping {name} failed: {type(error).__name__}: {error}")
+            timings.append(f"{name} {time.monotonic() - started:.1f} s")
+
         if self.server is not None:
-            self.server.server.server_close()
+            step("api", self.server.server.server_close)
+        if self.status_server is not None:
+            step("status", self.status_server.close)
         if self.driver is not None:
-            self.driver.stop()
-        if self.moto is not None:
-            self.save()
+            step("events", lambda: self.driver.stop(timeout=3.0))
+        if self.journal is not None:
+            step("snapshot", self.checkpoint)
+            from infra.local import journal
+
+            journal.activate(None)
+            self.journal.close()
             log(f"state saved to {self.data_dir}")
-            self.moto.stop()
+        if self.moto is not None:
+            step("moto", self.moto.stop)
         if self.osmem is not None:
-            self.osmem.close()
-        log("stopped")
-
-
-def _raise_interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
+            step("search", lambda: self.osmem.close(grace=1.0))
+        log("stopped (" + ", ".join(timings) + ")")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the whole shop locally.")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--status-port", type=int, default=int(os.environ["STATUS_PORT"])
+                        if os.environ.get("STATUS_PORT") else None, help="the stack's status page (default PORT+1)")
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR", str(ROOT / ".data")))
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
+    parser.add_argument("--demo", choices=("project", "ecoseller"), default=os.environ.get("DEMO") or "project",
+                        help="demo data of a first start: the project's own, or the ecoseller demo dump (DEMO_DUMP)")
     parser.add_argument("--snapshot-interval", type=float, default=float(os.environ.get("SNAPSHOT_INTERVAL", "60")))
     args = parser.parse_args(argv)
 
     data_dir = Path(args.data_dir).resolve()
     configure_environment(data_dir)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    stack = LocalStack(args.host, args.port, data_dir, not args.no_demo, args.snapshot_interval)
+    stack = LocalStack(args.host, args.port, data_dir, not args.no_demo, args.snapshot_interval,
+                       status_port=args.status_port, demo_source=args.demo)
+
+    def on_signal(signum, _frame) -> None:
+        stack.request_stop(signum)
+
+    # Explicitly, for both: a background job (`make run &`) inherits SIGINT ignored, and Python then
+    # installs no KeyboardInterrupt handler of its own.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     started = time.monotonic()
     try:
         stack.start_aws()
         stack.start_search()
         stack.prepare_data()
         stack.ensure_superuser()
+        if stack.journal is not None and stack.journal.entries:
+            stack.save()  # the demo data (or an import) as a snapshot, not thousands of journal lines to replay
         log(f"ready in {time.monotonic() - started:.1f} s; data kept in {data_dir}")
         stack.serve()
     except KeyboardInterrupt:
-        log("stopping")
+        pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the final save short
         stack.stop()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is saved and closed by now. What may still run are the app's own worker threads (the
+    # notification delivery pool), which the interpreter would join at exit while they wait on the
+    # stopped moto for seconds (13 s measured); nothing of theirs needs to finish.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
