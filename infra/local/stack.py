@@ -216,12 +216,15 @@ class LocalStack:
             return
         started = time.monotonic()
         try:
-            run(dump, log=lambda line: log(f"import: {line}"))
+            report = run(dump, log=lambda line: log(f"import: {line}"))
         except (ImportConflict, DumpError, OSError) as error:
             log(f"DEMO=ecoseller: import of {dump} failed ({error}); loading the project's own demo data")
             return
+        replaced = set(ECOSELLER_DUMP_PARTS)
+        if any(key.startswith(("shipping_methods.", "payment_methods.")) for key in report):
+            replaced.add("load_methods")  # the dump's own methods (an importer that reads them)
         marker = db.get("main", demo.DEMO_MARKER) or {}
-        parts = sorted(set(marker.get("parts") or ()) | set(ECOSELLER_DUMP_PARTS))
+        parts = sorted(set(marker.get("parts") or ()) | replaced)
         db.put("main", {**demo.DEMO_MARKER, "loaded": True, "parts": parts, "source": f"ecoseller:{dump.name}"})
         log(f"ecoseller demo dump imported from {dump} in {time.monotonic() - started:.1f} s")
 

@@ -31,15 +31,24 @@ def port_open(url: str) -> bool:
         return sock.connect_ex((host, int(port))) == 0
 
 
+def _ignore_sigint() -> None:
+    """What a shell does to a background job (`make run &`): SIGINT ignored, inherited by the stack."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Stack:
-    def __init__(self, data_dir: Path, port: int):
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "JWT_", "TABLE_", "PASSWORD_"))}
-        env.update({"PORT": str(port), "DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
-                    "ADMIN_EMAIL": "boss@example.com", "ADMIN_PASSWORD": "boss-password"})
+    def __init__(self, data_dir: Path, port: int, *, sigint_ignored: bool = False, env: dict | None = None):
+        environment = {k: v for k, v in os.environ.items()
+                       if not k.startswith(("AWS_", "JWT_", "TABLE_", "PASSWORD_", "DEMO"))}
+        self.status_port = free_port()
+        environment.update({"PORT": str(port), "STATUS_PORT": str(self.status_port), "DATA_DIR": str(data_dir),
+                            "PYTHONUNBUFFERED": "1", "ADMIN_EMAIL": "boss@example.com",
+                            "ADMIN_PASSWORD": "boss-password", **(env or {})})
         self.url = f"http://127.0.0.1:{port}"
         self.lines: list[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "infra.local.stack"], cwd=ROOT, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "infra.local.stack"], cwd=ROOT, env=environment,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        preexec_fn=_ignore_sigint if sigint_ignored else None)
         self._up = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
         if not self._up.wait(STARTUP_TIMEOUT):
@@ -55,13 +64,22 @@ class Stack:
     def service_urls(self) -> list[str]:
         return [m.group(1) for line in self.lines for m in [re.search(r"on (http://127\.0\.0\.1:\d+)", line)] if m]
 
-    def stop(self, sig=signal.SIGINT) -> int:
+    def stop(self, sig=signal.SIGINT, timeout: float = 30) -> int:
         self.process.send_signal(sig)
         try:
-            return self.process.wait(timeout=30)
+            return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            raise AssertionError("stack did not stop within 30 s:\n" + "\n".join(self.lines[-20:])) from None
+            raise AssertionError(f"stack did not stop within {timeout} s:\n" + "\n".join(self.lines[-20:])) from None
+
+    def crash(self) -> None:
+        """SIGKILL: no handler, no final save; what survives is what was on disk."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def status(self) -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.status_port}/status", timeout=15) as response:
+            return json.loads(response.read())
 
     def request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 15):
         headers = {"Content-Type": "application/json"}
@@ -83,3 +101,26 @@ class Stack:
                                                               "dashboard_login": True})
         assert status == 200, tokens
         return tokens["access"]
+
+
+def shopper_buys(stack: Stack, product_id: int, sku: str, email: str = "eva@example.com") -> str:
+    """The storefront's checkout, step by step (contract 10.4), with the demo's methods."""
+    status, cart = stack.request("POST", "/cart/storefront/", {"sku": sku, "quantity": 1, "product": product_id,
+                                                               "country": "CZ", "pricelist": "CZK"})
+    assert status == 200, cart
+    path = f"/cart/storefront/{cart['token']}"
+    address = {"first_name": "Eva", "surname": "Nová", "street": "Krátká 2", "city": "Brno", "postal_code": "60200",
+               "country": "CZ"}
+    assert stack.request("PUT", f"{path}/shipping-info/", {**address, "email": email})[0] == 204
+    assert stack.request("PUT", f"{path}/billing-info/", address)[0] == 204
+    status, methods = stack.request("GET", "/cart/storefront/methods/CZ/")
+    assert status == 200 and methods, methods
+    shipping = methods[0]
+    assert stack.request("PUT", f"{path}/shipping-method/{shipping['id']}/")[0] == 204
+    assert stack.request("PUT", f"{path}/payment-method/{shipping['payment_methods'][0]['id']}/")[0] == 204
+    status, order = stack.request("POST", "/order/storefront/", {"cart_token": cart["token"], "agreed_to_terms": True,
+                                                                 "marketing_flag": False, "session_id": "e2e"})
+    assert status == 201, order
+    status, placed = stack.request("GET", f"/order/storefront/{order['token']}")
+    assert status == 200 and placed["order"]["cart"]["cart_items"][0]["product_variant_sku"] == sku
+    return order["token"]

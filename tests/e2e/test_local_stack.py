@@ -6,36 +6,14 @@ import signal
 
 import pytest
 
-from tests.e2e.stack import Stack, free_port, port_open
-
-
-def _shopper_buys(stack: Stack, product_id: int, sku: str) -> str:
-    """The storefront's checkout, step by step (contract 10.4), with the demo's methods."""
-    status, cart = stack.request("POST", "/cart/storefront/", {"sku": sku, "quantity": 1, "product": product_id,
-                                                               "country": "CZ", "pricelist": "CZK"})
-    assert status == 200, cart
-    path = f"/cart/storefront/{cart['token']}"
-    address = {"first_name": "Eva", "surname": "Nová", "street": "Krátká 2", "city": "Brno", "postal_code": "60200",
-               "country": "CZ"}
-    assert stack.request("PUT", f"{path}/shipping-info/", {**address, "email": "eva@example.com"})[0] == 204
-    assert stack.request("PUT", f"{path}/billing-info/", address)[0] == 204
-    status, methods = stack.request("GET", "/cart/storefront/methods/CZ/")
-    assert status == 200 and methods, methods
-    shipping = methods[0]
-    assert stack.request("PUT", f"{path}/shipping-method/{shipping['id']}/")[0] == 204
-    assert stack.request("PUT", f"{path}/payment-method/{shipping['payment_methods'][0]['id']}/")[0] == 204
-    status, order = stack.request("POST", "/order/storefront/", {"cart_token": cart["token"], "agreed_to_terms": True,
-                                                                 "marketing_flag": False, "session_id": "e2e"})
-    assert status == 201, order
-    status, placed = stack.request("GET", f"/order/storefront/{order['token']}")
-    assert status == 200 and placed["order"]["cart"]["cart_items"][0]["product_variant_sku"] == sku
-    return order["token"]
+from tests.e2e.stack import Stack, free_port, port_open, shopper_buys
 
 
 @pytest.mark.e2e
 def test_local_stack_serves_logs_in_and_keeps_data_across_restart(tmp_path):
     port = free_port()
-    stack = Stack(tmp_path, port)
+    # Started the way `make run &` starts it: the shell has SIGINT ignored for background jobs.
+    stack = Stack(tmp_path, port, sigint_ignored=True)
     try:
         assert any("superuser boss@example.com / boss-password" in line for line in stack.lines)
         status, tokens = stack.request("POST", "/user/login/", {"email": "boss@example.com",
@@ -69,13 +47,13 @@ def test_local_stack_serves_logs_in_and_keeps_data_across_restart(tmp_path):
         assert status == 201
         status, detail = stack.request("GET", f"/product/storefront/{created['id']}?country=CZ")
         assert status == 200 and detail["product_variants"][0]["price"]["incl_vat"] == "121 Kč"
-        order_token = _shopper_buys(stack, created["id"], "E2E-1")
+        order_token = shopper_buys(stack, created["id"], "E2E-1")
         status, detail = stack.request("GET", f"/product/storefront/{created['id']}?country=CZ")
         assert detail["product_variants"][0]["stock_quantity"] == 2
         urls = stack.service_urls()
         assert len(urls) >= 2  # moto and osmem
     finally:
-        code = stack.stop()
+        code = stack.stop(signal.SIGINT, timeout=10)
     assert code == 0
     assert any("state saved" in line for line in stack.lines)
     for url in urls + [stack.url]:
@@ -91,7 +69,10 @@ def test_local_stack_serves_logs_in_and_keeps_data_across_restart(tmp_path):
         # A token issued before the restart is still valid: the signing key is kept with the data.
         assert restarted.request("GET", "/user/detail", token=demo["access"])[0] == 200
         assert not any("demo data loaded" in line for line in restarted.lines)
+        # The stop saved a snapshot: nothing was left in the journal to replay.
+        assert any("0 journaled writes replayed" in line for line in restarted.lines)
         status, kept = restarted.request("GET", f"/order/storefront/{order_token}")
         assert status == 200 and kept["order"]["status"] == "PENDING"
     finally:
-        assert restarted.stop(signal.SIGTERM) == 0
+        assert restarted.stop(signal.SIGTERM, timeout=10) == 0
+    assert any("state saved" in line for line in restarted.lines)
