@@ -344,7 +344,7 @@ def test_M2_minimal_bodies_as_the_dashboard_sends_them(shop):
      {"translations": {"en": {"slug": ['Enter a valid "slug" consisting of letters, numbers, underscores or '
                                        'hyphens.']}}}),
     ({"resourcetype": "PageCMS", "translations": {"en": {"content": "<p>html</p>"}}},
-     {"translations": {"en": {"content": ["Expected an Editor.js JSON object."]}}}),
+     {"translations": {"en": {"content": ['Expected an Editor.js JSON object, "" or null.']}}}),
 ])
 def test_M2_bad_input_is_400_naming_the_field_and_writes_nothing(shop, payload, error):
     response = call(shop, "POST", "/cms/", payload, headers=as_(EDITOR))

@@ -371,15 +371,22 @@ class Slug(String):
 
 
 class EditorJs(Field):
-    """Editor.js output (`{"time", "blocks", "version"}`): any JSON object, or null."""
+    """Editor.js output (`{"time", "blocks", "version"}`): a JSON object, "" (no document) or null.
 
-    def convert(self, value: Any) -> dict:
+    The original keeps these in a JSON field, so "" is a value it stores and answers back (its
+    dashboard reads "" for an empty description and sends it again on every save); "" is kept as it
+    is, so a read written back changes nothing. Any other string, a list or a number is a 400.
+    """
+
+    def convert(self, value: Any) -> dict | str:
+        if value == "":
+            return ""
         if not isinstance(value, dict):
-            raise FieldError(["Expected an Editor.js JSON object."])
+            raise FieldError(['Expected an Editor.js JSON object, "" or null.'])
         return value
 
     def json_schema(self) -> dict:
-        return {"type": ["object", "null"], "description": "Editor.js output data"}
+        return {"type": ["object", "string", "null"], "description": 'Editor.js output data ("" for none)'}
 
 
 KEEP = object()  # an image value that leaves the stored image as it is
