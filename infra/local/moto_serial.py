@@ -9,6 +9,10 @@ server. DynamoDB requests are short (microseconds to milliseconds), so the lock 
 Only DynamoDB: other services need no such atomicity here, and an SQS ReceiveMessage long poll waits
 inside moto for up to its WaitTimeSeconds; under the lock it held every API request of the local stack
 behind the event pollers (2-4 s per authenticated call).
+
+`install` also installs `moto_fast` (a partition-indexed Query, transactions that copy only the items
+they write): everything that serializes moto wants it fast too, and its hooks rely on this lock
+(one DynamoDB request at a time).
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ def install() -> None:
     from moto.core.botocore_stubber import BotocoreStubber
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+    from infra.local import moto_fast
+
+    moto_fast.install()
     BotocoreStubber.process_request = _serialized(BotocoreStubber.process_request, _stub_target)
     DomainDispatcherApplication.__call__ = _serialized(DomainDispatcherApplication.__call__, _server_target)
     _installed = True
