@@ -7,6 +7,7 @@ Prints medians of add-to-cart (POST cart/storefront/<token>/, a new line each ti
 calls, i.e. this project's work), their DynamoDB calls, and the throughput of concurrent checkouts on
 distinct variants from `--threads` threads. moto serializes requests (infra/local/moto_serial.py), as
 DynamoDB serializes the items of a transaction; DynamoDB itself runs unrelated transactions in parallel.
+`--plain-moto` runs it on moto without infra/local/moto_fast.py, to compare.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--plain-moto", action="store_true",
+                        help="without infra/local/moto_fast.py (moto's own Query and transactions), to compare")
     args = parser.parse_args()
 
     from chalice.test import Client
@@ -85,7 +88,11 @@ def main() -> None:
 
     from infra.local import moto_serial
 
-    moto_serial.install()
+    moto_serial.install()  # also installs moto_fast
+    if args.plain_moto:
+        from infra.local import moto_fast
+
+        moto_fast.uninstall()
     with mock_aws():
         from app import app
         from chalicelib.core.store import db
@@ -137,7 +144,8 @@ def main() -> None:
         print(f"{name:<14} median wall {statistics.median(walls) * 1000:7.1f} ms   "
               f"app {statistics.median(apps) * 1000:6.1f} ms   DynamoDB calls {max(calls)} (max)")
 
-    print(f"{len(adds)} add-to-cart requests, {len(checkouts)} checkouts, moto in-process")
+    print(f"{len(adds)} add-to-cart requests, {len(checkouts)} checkouts, moto in-process"
+          f"{' (plain, without moto_fast)' if args.plain_moto else ''}")
     report("add to cart", adds)
     report("checkout", checkouts)
     print(f"concurrent checkouts on distinct variants: {len(parallel)} orders from {args.threads} threads in "
