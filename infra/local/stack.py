@@ -113,6 +113,7 @@ class LocalStack:
         self.state: dict = {}
         self.started_at = time.time()
         self.stopping = False
+        self._signalled_at: float | None = None
         self._stop = threading.Event()
         self._serving = threading.Event()
         self._snapshot_thread: threading.Thread | None = None
@@ -169,7 +170,7 @@ class LocalStack:
             if self.demo_source == "ecoseller":
                 if fresh:
                     self.import_ecoseller_demo()
-                else:
+                elif not str((db.get("main", demo.DEMO_MARKER) or {}).get("source", "")).startswith("ecoseller"):
                     log("DEMO=ecoseller imports into an empty shop only; this one has saved state "
                         "(make clean-data, or another DATA_DIR, to start over)")
             demo.load_demo_data(log=log)
@@ -362,6 +363,11 @@ class LocalStack:
             config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()),
             default_params={"api_gateway_stage": "api", "autogen_policy": True},
         )
+        from chalice.local import ThreadedHTTPServer
+
+        # socketserver's default listen backlog is 5: a burst of 20 shoppers connecting at once had some
+        # connections reset before the server accepted them.
+        ThreadedHTTPServer.request_queue_size = 128
         self.server = create_local_server(app, config, self.host, self.port)
         log(f"ecoseller is up: http://{self.host}:{self.port}  (Ctrl-C stops everything)")
         self._serving.set()
@@ -378,6 +384,7 @@ class LocalStack:
             log(f"{signal.Signals(signum).name} again: exiting now (every accepted write is in the journal)")
             os._exit(1)
         self.stopping = True
+        self._signalled_at = time.monotonic()
         log(f"{signal.Signals(signum).name}: stopping")
         if self._serving.is_set() and self.server is not None:
             # shutdown() waits for serve_forever to return, so not on the main thread (which runs it).
@@ -389,6 +396,8 @@ class LocalStack:
         self.stopping = True
         self._stop.set()
         timings = []
+        if self._signalled_at is not None:
+            timings.append(f"api loop {time.monotonic() - self._signalled_at:.1f} s")
 
         def step(name, action) -> None:
             started = time.monotonic()
