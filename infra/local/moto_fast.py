@@ -304,11 +304,17 @@ def _key_of_update(table, key) -> tuple | None:
 
 
 def _watch_write(key_of):
-    """Wrap a write: remember the prior item for a running transaction, then reindex the key."""
+    """Wrap a write: remember the prior item for a running transaction, then reindex the key.
+    `key_of(arguments)` names the table and key it writes, from the call's bound arguments."""
     def decorate(original):
+        signature = inspect.signature(original)
+
         @functools.wraps(original)
         def write(self, *args, **kwargs):
-            table, key = key_of(self, *args, **kwargs)
+            try:
+                table, key = key_of(signature.bind(self, *args, **kwargs).arguments)
+            except TypeError:  # a call moto itself rejects
+                table, key = None, None
             journal = _journal()
             if journal is not None and table is not None:
                 journal.remember(table, key)
@@ -321,17 +327,19 @@ def _watch_write(key_of):
     return decorate
 
 
-def _table_put_key(table, item_attrs, *_args, **_kwargs):
-    return table, _key_of_attrs(table, item_attrs)
+def _table_put_key(arguments):
+    table = arguments["self"]
+    return table, _key_of_attrs(table, arguments["item_attrs"])
 
 
-def _table_delete_key(table, hash_key, range_key=None, *_args, **_kwargs):
-    return table, (hash_key, range_key if table.range_key_attr else None)
+def _table_delete_key(arguments):
+    table = arguments["self"]
+    return table, (arguments["hash_key"], arguments.get("range_key") if table.range_key_attr else None)
 
 
-def _backend_update_key(backend, table_name, key, *_args, **_kwargs):
-    table = backend.tables.get(table_name)
-    return table, (None if table is None else _key_of_update(table, key))
+def _backend_update_key(arguments):
+    table = arguments["self"].tables.get(arguments["table_name"])
+    return table, (None if table is None else _key_of_update(table, arguments["key"]))
 
 
 # --- 3. no dashboard list of every item ever made ---------------------------------------------
@@ -359,9 +367,12 @@ def install() -> bool:
     from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import StreamRecord, Table
 
-    needed = [(Table, "all_items"), (Table, "query"), (Table, "put_item"), (Table, "delete_item"),
-              (DynamoDBBackend, "update_item"), (DynamoDBBackend, "transact_write_items")]
-    missing = [f"{owner.__name__}.{name}" for owner, name in needed if name not in owner.__dict__]
+    needed = {(Table, "all_items"): (), (Table, "query"): ("hash_key", "index_name", "hash_key_conditions"),
+              (Table, "put_item"): ("item_attrs",), (Table, "delete_item"): ("hash_key", "range_key"),
+              (DynamoDBBackend, "update_item"): ("table_name", "key"), (DynamoDBBackend, "transact_write_items"): ()}
+    missing = [f"{owner.__name__}.{name}" for (owner, name), parameters in needed.items()
+               if name not in owner.__dict__
+               or not set(parameters) <= set(inspect.signature(owner.__dict__[name]).parameters)]
     if missing or getattr(backend_module, "copy", None) is not copy:
         warnings.warn(f"moto_fast: this moto differs ({', '.join(missing) or 'copy'}); DynamoDB left unpatched",
                       stacklevel=2)

@@ -355,3 +355,44 @@ def test_items_are_not_kept_for_the_dashboard(patch_restored):
 
     assert items_kept_by_queries(patched=False) >= 100
     assert items_kept_by_queries(patched=True) == 0
+
+
+def test_imported_table_answers_as_moto_does(patch_restored):
+    """ImportTable writes from its own thread through put_item(item_attrs=...), the GSI index sees it."""
+    import json
+    import time
+
+    lines = "\n".join(json.dumps({"Item": {"PK": S(f"P#{n % 4}"), "SK": S(f"{n:03d}"), "GSI1PK": S(f"K#{n % 3}"),
+                                           "GSI1SK": S(str(n))}}) for n in range(30))
+
+    def run(patched):
+        if patched:
+            assert moto_fast.install()
+        else:
+            moto_fast.uninstall()
+        with mock_aws():
+            s3 = boto3.client("s3", region_name="eu-central-1")
+            s3.create_bucket(Bucket="exports", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+            s3.put_object(Bucket="exports", Key="data/part-0.json", Body=lines.encode())
+            ddb = boto3.client("dynamodb", region_name="eu-central-1")
+            request = create_table_request(MAIN, "imported")
+            fields = ("TableName", "KeySchema", "BillingMode", "AttributeDefinitions", "GlobalSecondaryIndexes")
+            arn = ddb.import_table(
+                S3BucketSource={"S3Bucket": "exports", "S3KeyPrefix": "data/"}, InputFormat="DYNAMODB_JSON",
+                TableCreationParameters={field: request[field] for field in fields},
+            )["ImportTableDescription"]["ImportArn"]
+            for _ in range(100):
+                status = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
+                if status["ImportStatus"] != "IN_PROGRESS":
+                    break
+                time.sleep(0.05)
+            answers = [status["ImportStatus"], status.get("ImportedItemCount")]
+            for query in ({"KeyConditionExpression": "PK = :v", "ExpressionAttributeValues": {":v": S("P#1")}},
+                          {"IndexName": "GSI1", "KeyConditionExpression": "GSI1PK = :v",
+                           "ExpressionAttributeValues": {":v": S("K#2")}}):
+                answers.append(ddb.query(TableName="imported", **query)["Items"])
+            return answers
+
+    plain, patched = run(patched=False), run(patched=True)
+    assert patched == plain
+    assert plain[:2] == ["COMPLETED", 30] and len(plain[2]) == 8 and len(plain[3]) == 10
