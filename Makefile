@@ -32,8 +32,9 @@ $(SWAGGER_UI):
 
 venv: $(INSTALLED) $(SWAGGER_UI)
 
-run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .data/
-	$(BIN)/python -m infra.local.stack
+# exec: the stack is the process a signal reaches (make forwards none), also as a background job.
+run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .data/ (DEMO=ecoseller: the original's demo dump)
+	exec $(BIN)/python -m infra.local.stack
 
 test: venv chromium ## lint, then the whole suite (unit, moto integration, HTTP, local stack end to end, fuzzing, docs in a browser)
 	$(BIN)/ruff check .
