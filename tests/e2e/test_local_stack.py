@@ -76,3 +76,30 @@ def test_local_stack_serves_logs_in_and_keeps_data_across_restart(tmp_path):
     finally:
         assert restarted.stop(signal.SIGTERM, timeout=10) == 0
     assert any("state saved" in line for line in restarted.lines)
+
+
+@pytest.mark.e2e
+def test_demo_ecoseller_imports_the_dump_on_a_first_start_and_falls_back_without_one(tmp_path):
+    from tests.importer import minidump
+
+    dump = tmp_path / "mock_data.sql"
+    dump.write_text(minidump.sql())
+    stack = Stack(tmp_path / "eco", free_port(), env={"DEMO": "ecoseller", "DEMO_DUMP": str(dump)})
+    try:
+        assert any("ecoseller demo dump imported from" in line for line in stack.lines)
+        status, detail = stack.request("GET", "/product/storefront/10?country=CZ")
+        assert status == 200 and detail["product_variants"][0]["sku"] == "10-cs-720p"  # the dump's Toy Story
+        # The dump's catalog, not the project's: the demo's product 1 is not there; the demo accounts are.
+        assert stack.request("GET", "/product/storefront/1?country=CZ")[0] == 404
+        assert stack.request("POST", "/user/login", {"email": "customer@example.com", "password": "customer"})[0] == 200
+    finally:
+        assert stack.stop() == 0
+
+    fallback = Stack(tmp_path / "project", free_port(),
+                     env={"DEMO": "ecoseller", "DEMO_DUMP": str(tmp_path / "missing.sql")})
+    try:
+        assert any("no dump at" in line and "missing.sql" in line for line in fallback.lines)
+        status, detail = fallback.request("GET", "/product/storefront/1?country=CZ&pricelist=CZK")
+        assert status == 200 and detail["product_variants"][0]["price"]["incl_vat"].endswith("Kč")
+    finally:
+        assert fallback.stop() == 0
