@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from chalicelib.catalog import attributes, categories, listing, pricing, products
 from chalicelib.catalog.product_views import primary_image, sorted_media
-from chalicelib.catalog.reference import CATEGORIES, PRODUCT_TYPES, catalog_snapshot
+from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES, catalog_snapshot
 from chalicelib.core import media, money
 from chalicelib.core.http import i18n, pagination
 from chalicelib.core.http.errors import ApiError
@@ -92,7 +92,10 @@ def product_detail(product_id, country: str | None, price_list: str | None, lang
 # --- ProductStorefrontList (C8/C9, search, recommendations) ---------------------------------------
 
 def list_item(product: dict, context: pricing.Pricing, snapshot: dict, language: str, origin: str) -> dict:
-    """Discounted prices as numbers, one entry per variant priced in the list (others are left out)."""
+    """Discounted prices, one entry per variant priced in the list (others are left out).
+
+    The numbers are unrounded, as the original gives them (475.53, 136.125); only the formatted strings
+    follow the price list's rounding (contract 3.1, core/money.py says how)."""
     rate = context.vat_rate(product_type_of(snapshot, product.get("type_id")))
     variant_prices = []
     for variant in product.get("variants", []):
@@ -104,8 +107,8 @@ def list_item(product: dict, context: pricing.Pricing, snapshot: dict, language:
         net = money.discounted(Decimal(str(price["price"])), discount)
         gross = money.with_vat(net, rate)
         variant_prices.append({
-            "without_vat": float(context.display(net)),
-            "incl_vat": float(context.display(gross)),
+            "without_vat": float(net),
+            "incl_vat": float(gross),
             "without_vat_formatted": context.format(net),
             "incl_vat_formatted": context.format(gross),
             "discount": float(discount) if discount is not None else None,
@@ -116,15 +119,24 @@ def list_item(product: dict, context: pricing.Pricing, snapshot: dict, language:
             "primary_image": _media_json(image, origin) if image else None, "variant_prices": variant_prices}
 
 
+def listable(items: list[dict]) -> list[dict]:
+    """The items a storefront can render: its product card reads `variant_prices[0]`, so a product
+    without a price in the list (or without a VAT rate in the country) is left out, not listed empty."""
+    return [item for item in items if item["variant_prices"]]
+
+
 def list_items(ids: list[int], country: str | None, price_list: str | None, language: str, origin: str,
-               *, published_only: bool = True) -> list[dict]:
-    """ProductStorefrontList items for product ids, in the given order (one BatchGetItem + references)."""
-    found = [p for p in products.get_many(ids) if p.get("published") or not published_only]
+               *, context: pricing.Pricing | None = None) -> list[dict]:
+    """ProductStorefrontList items for the published, priceable products among `ids`, in the given
+    order (one BatchGetItem + references). Unpublished, deleted and unpriced products are left out;
+    out-of-stock ones stay, as the original lists them. `context` saves its Query when the caller
+    already loaded the pricing."""
+    found = [p for p in products.get_many(ids) if p.get("published")]
     if not found:
         return []
     snapshot = catalog_snapshot()
-    context = pricing.load(country, price_list)
-    return [list_item(p, context, snapshot, language, origin) for p in found]
+    context = context or pricing.load(country, price_list)
+    return listable([list_item(p, context, snapshot, language, origin) for p in found])
 
 
 # --- C8 / C9 / C10 --------------------------------------------------------------------------------
@@ -142,14 +154,36 @@ def _matches(entry: dict, selections: list[set[int]]) -> bool:
     return all(attributes_of_product & selected for selected in selections)
 
 
-def _selections(filters: dict | None) -> list[set[int]]:
+def _selections(filters: dict | None, snapshot: dict) -> list[set[int]]:
+    """The value sets that constrain the page. An empty selection, and one holding every value of its
+    attribute type, constrain nothing: the storefront sends each numeric filter the shopper left at
+    "from -" / "to -" as all of the type's values, which a shopper reads as no filter (the original
+    filtered by it, so a product without a value of that type vanished from every filtered page)."""
+    values_of_type: dict[int, set[int]] = {}
+    for value in snapshot[BASE_ATTRIBUTES.kind]:
+        values_of_type.setdefault(int(value["type"]), set()).add(int(value["id"]))
     found = []
     for group in ("textual", "numeric"):
         for selection in (filters or {}).get(group) or []:
             values = {int(v) for v in selection.get("selected_values_ids") or []}
-            if values:
+            every_value = values_of_type.get(int(selection["id"])) if selection.get("id") is not None else None
+            if values and not (every_value and every_value <= values):
                 found.append(values)
     return found
+
+
+def _priceable(entries: dict[int, dict], context: pricing.Pricing, snapshot: dict) -> dict[int, dict]:
+    """The published entries with a price in the list and a VAT rate in the country: what the page can
+    show, so its count and pages describe what is listed."""
+    code = context.price_list["code"]
+    rates: dict = {}
+
+    def has_rate(type_id) -> bool:
+        if type_id not in rates:
+            rates[type_id] = context.vat_rate(product_type_of(snapshot, type_id)) is not None
+        return rates[type_id]
+
+    return {pid: e for pid, e in entries.items() if e.get("p") and code in e.get("pr", {}) and has_rate(e.get("t"))}
 
 
 def _order(entries: dict[int, dict], sort_by: str | None, order: str | None, language: str,
@@ -157,10 +191,8 @@ def _order(entries: dict[int, dict], sort_by: str | None, order: str | None, lan
     ids = sorted(entries)
     descending = order == "desc"
     if sort_by == "price":
-        priced = [i for i in ids if price_list_code in entries[i].get("pr", {})]
-        unpriced = [i for i in ids if price_list_code not in entries[i].get("pr", {})]
-        priced.sort(key=lambda i: (Decimal(entries[i]["pr"][price_list_code]), i), reverse=descending)
-        return priced + unpriced  # products without a price in the list come last either way
+        # Every entry is priced in the list (_priceable); by the lowest undiscounted price, as the original.
+        return sorted(ids, key=lambda i: (Decimal(entries[i]["pr"][price_list_code]), i), reverse=descending)
     if sort_by == "title":
         def title(i: int) -> str:
             titles = entries[i].get("ti", {})
@@ -187,9 +219,9 @@ def category_products(category_id, query: dict, body: dict | None, language: str
     snapshot = catalog_snapshot()
     category_ids = _visible_category(category_id, snapshot)
     context = pricing.load(query.get("country"), query.get("pricelist"))
-    entries = {pid: e for pid, e in listing.read_many(category_ids).items() if e.get("p")}
+    entries = _priceable(listing.read_many(category_ids), context, snapshot)
     body = body or {}
-    selections = _selections(body.get("filters"))
+    selections = _selections(body.get("filters"), snapshot)
     if selections:
         entries = {pid: e for pid, e in entries.items() if _matches(e, selections)}
     if body.get("sort_by") == "recommended":
@@ -200,7 +232,8 @@ def category_products(category_id, query: dict, body: dict | None, language: str
     page, limit, start, stop = pagination.page_slice(len(ordered), query, pagination.STOREFRONT)
     page_ids = ordered[start:stop]
     found = products.get_many(page_ids)
-    results = [list_item(p, context, snapshot, language, origin) for p in found if p.get("published")]
+    # The listing is read eventually consistently: a product changed a moment ago may still be on it.
+    results = listable([list_item(p, context, snapshot, language, origin) for p in found if p.get("published")])
     return pagination.envelope(results, count=len(ordered), page=page, limit=limit, base_url=base_url, query=query)
 
 

@@ -7,24 +7,30 @@ popular products.
   once, in the RS's order, with the first variant's `rs_info` (the storefront copies it into its
   RECOMMENDATION_VIEW events, which the RS's monitoring reads).
 * Without one, when it fails or times out, or when none of its SKUs is a published product: the
-  popular products (popular.py).
+  popular products (popular.py). The RS's answer is not topped up with them: fewer products than the
+  limit is its choice, but its products that cannot be listed are skipped for the next ones it named.
 * Either way the current product (`product_id`) and the products in the cart (`variants_in_cart`)
   are left out, and the answer is a list of ProductStorefrontList items priced for the shopper's
-  country and price list.
+  country and price list: a product that cannot be priced there is left out (the storefront's card
+  reads `variant_prices[0]`), as are unpublished and deleted ones; out-of-stock ones stay.
 """
 
 from __future__ import annotations
 
 import logging
 
-from chalicelib.catalog import products, storefront
+from chalicelib.catalog import pricing, products, storefront
 from chalicelib.core.store import db, keys
 from chalicelib.recommender import client, popular
 from chalicelib.recommender.schemas import RecommendationQuery
 
 logger = logging.getLogger("ecoseller.recommender")
 
-FALLBACK_ROUNDS = 4  # list-item batches tried to fill `limit` when some ranked products are not published
+# List-item batches tried to fill `limit` when some ranked products cannot be listed (unpublished, or not
+# priced in the shopper's price list); each batch is twice the previous one, so a carousel of 10 looks
+# at up to 20 + 40 + ... + 320 candidates (a few BatchGetItems) before it settles for fewer.
+FALLBACK_ROUNDS = 5
+RS_OVERFETCH = 3  # the RS's products rendered per place in the carousel, at most
 
 
 def owners_of(skus: list[str]) -> dict[str, int]:
@@ -76,8 +82,10 @@ def _from_recommender(query: RecommendationQuery, user_id: str | None, excluded:
         product_id = owners.get(entry["product_variant_sku"])
         if product_id is not None and product_id not in excluded and product_id not in info:
             info[product_id] = entry.get("rs_info") if isinstance(entry.get("rs_info"), dict) else None
-    ids = list(info)[: query.limit]
-    items = storefront.list_items(ids, query.country, query.pricelist, language, origin)
+    # All the RS's products are rendered, then cut to the limit: some may not be sellable in this price
+    # list (or unpublished), and those are left out without leaving the carousel short.
+    ids = list(info)[: query.limit * RS_OVERFETCH]
+    items = storefront.list_items(ids, query.country, query.pricelist, language, origin)[: query.limit]
     for item in items:
         if info.get(item["id"]) is not None:
             item["rs_info"] = info[item["id"]]
@@ -89,14 +97,16 @@ def popular_items(limit: int, excluded: set[int], country: str | None, price_lis
     """Up to `limit` published popular products, best first, without the `excluded` product ids."""
     candidates = [product_id for product_id in popular.ranking() if product_id not in excluded]
     found: list[dict] = []
-    start = 0
+    start, size = 0, max(limit * 2, 10)
+    context = None
     for _round in range(FALLBACK_ROUNDS):
-        missing = limit - len(found)
-        if missing <= 0 or start >= len(candidates):
+        if len(found) >= limit or start >= len(candidates):
             break
-        chunk = candidates[start:start + missing * 2]  # some may be unpublished: ask for more
-        start += len(chunk)
-        found += storefront.list_items(chunk, country, price_list, language, origin)
+        chunk = candidates[start:start + size]  # some may not be listable: ask for more
+        start, size = start + len(chunk), size * 2
+        if context is None:
+            context = pricing.load(country, price_list)
+        found += storefront.list_items(chunk, country, price_list, language, origin, context=context)
     return found[:limit]
 
 

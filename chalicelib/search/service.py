@@ -2,9 +2,11 @@
 
 The engine answers when it is switched on and healthy; otherwise (switched off, unreachable, timed
 out, index missing) the DynamoDB fallback does, so the storefront gets a 200 either way. The ids are
-then rendered by the catalog (catalog.storefront.list_items) in score order, which the original lost;
-a few extra hits are asked for, so a product deleted or unpublished a moment ago (not yet out of the
-index) does not leave the page short.
+then rendered by the catalog (catalog.storefront.list_items) in score order, which the original lost.
+Hits the storefront cannot render are left out: unpublished or deleted a moment ago (not yet out of
+the index), or without a price in the shopper's price list (its card reads `variant_prices[0]`);
+out-of-stock products stay. A few extra hits are asked for, and when that is still not enough for a
+full page, the search runs again with more hits (FILL_ROUNDS).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ DEFAULT_LIMIT = 6
 MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 200
 SPARE_HITS = 5
+FILL_ROUNDS = 3  # searches with 4x more hits when too many of them cannot be listed
 
 ENGINE, FALLBACK = "opensearch", "fallback"
 
@@ -57,6 +60,11 @@ def search(language: str, query: str, *, limit: int = DEFAULT_LIMIT, country: st
         raise ValidationError.field("query", f"Ensure this field has no more than {MAX_QUERY_LENGTH} characters.")
     if not query:
         return [], "none"
-    ids, backend = matching_ids(language, query, limit + SPARE_HITS)
-    items = storefront.list_items(ids, country, pricelist, language, origin)
+    size = limit + SPARE_HITS
+    for _round in range(FILL_ROUNDS):
+        ids, backend = matching_ids(language, query, size)
+        items = storefront.list_items(ids, country, pricelist, language, origin)
+        if len(items) >= limit or len(ids) < size:  # full, or every hit was looked at
+            break
+        size *= 4
     return items[:limit], backend

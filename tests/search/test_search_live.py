@@ -16,7 +16,12 @@ PERMISSIONS = ("product_add_permission", "product_change_permission", "baseattri
 
 @pytest.fixture
 def dashboard(client, engine_url, stream):
+    from chalicelib.localization import service as localization
+
     ids = build_catalog()
+    # A country with VAT: the storefront lists only what it can price (issue 17).
+    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK_retail"})
+    localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
     make_user("editor@example.com", "pw", staff=True, permissions=PERMISSIONS)
     ids["headers"] = auth("editor@example.com")
     created = call(client, "POST", "/product/dashboard/detail/", product_payload(ids, "RH", "Red Horse"),
