@@ -87,6 +87,8 @@ DEFAULT_DEMO_DUMP = ROOT.parent / "shared" / "reference" / "ecoseller-demo-data"
 # The project's demo parts the ecoseller dump stands in for (infra/local/demo.py's marker names them).
 ECOSELLER_DUMP_PARTS = ("load_localization", "load_catalog", "load_cms")
 LAG_SUMMARY_INTERVAL = 60.0
+# Beside demo.py's marker (which it rewrites with its own fields): this shop's demo is the ecoseller dump.
+ECOSELLER_MARKER = {"PK": "DEMO", "SK": "ECOSELLER"}
 
 
 def _iso(moment: float | None) -> str | None:
@@ -170,7 +172,7 @@ class LocalStack:
             if self.demo_source == "ecoseller":
                 if fresh:
                     self.import_ecoseller_demo()
-                elif not str((db.get("main", demo.DEMO_MARKER) or {}).get("source", "")).startswith("ecoseller"):
+                elif db.get("main", ECOSELLER_MARKER) is None:
                     log("DEMO=ecoseller imports into an empty shop only; this one has saved state "
                         "(make clean-data, or another DATA_DIR, to start over)")
             demo.load_demo_data(log=log)
@@ -226,7 +228,8 @@ class LocalStack:
             replaced.add("load_methods")  # the dump's own methods (an importer that reads them)
         marker = db.get("main", demo.DEMO_MARKER) or {}
         parts = sorted(set(marker.get("parts") or ()) | replaced)
-        db.put("main", {**demo.DEMO_MARKER, "loaded": True, "parts": parts, "source": f"ecoseller:{dump.name}"})
+        db.put("main", {**demo.DEMO_MARKER, "loaded": True, "parts": parts})
+        db.put("main", {**ECOSELLER_MARKER, "dump": str(dump), "imported_at": _iso(time.time())})
         log(f"ecoseller demo dump imported from {dump} in {time.monotonic() - started:.1f} s")
 
     def prepare_search(self) -> None:
