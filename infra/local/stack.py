@@ -337,7 +337,9 @@ class LocalStack:
             "journal": self.journal.status() if self.journal is not None else None,
             "snapshot": {"generation": self.state.get("generation"), "saved_at": _iso(saved_at),
                          "age_s": None if saved_at is None else round(time.time() - saved_at, 1),
-                         "interval_s": self.snapshot_interval, "data_dir": str(self.data_dir)},
+                         "interval_s": self.snapshot_interval, "data_dir": str(self.data_dir),
+                         # seconds writes waited while the tables were copied, and writing the files took
+                         "copy_s": self.state.get("copy_s"), "write_s": self.state.get("write_s")},
             "tables": tables,
         }
 
