@@ -1,5 +1,10 @@
 """Demo catalog for the local shop, generated here (no data files): price lists and a few dozen movies
-with language/resolution variants, prices in CZK and EUR, stock, and a generated poster each.
+with language/resolution variants, a runtime each, prices in CZK and EUR, stock, and a generated poster.
+
+Every variant has a value of every attribute type its product type allows (language, resolution,
+runtime): the storefront's category page filters by all of them at once, and a type without values on
+the variants used to make every filtered page answer no products. `complete_attributes()` gives a shop
+loaded before runtimes existed its runtimes.
 
 Runs after the localization and taxonomy demos; idempotent (skips when products already exist).
 """
@@ -28,6 +33,7 @@ TITLES = {
 }
 LANGUAGE_VALUES = ("en", "cs", "de")
 RESOLUTIONS = ("HD", "4K")
+RUNTIMES = ("90", "120", "150")  # minutes; one per movie, on all its variants
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -68,11 +74,12 @@ def load_products(with_images: bool = True) -> int:
             base = Decimal(rng.choice([99, 149, 199, 249, 299]))
             variants = []
             code = "".join(word[0] for word in title.split()).upper() + f"{created + 1:02d}"
+            runtime = RUNTIMES[created % len(RUNTIMES)]
             for language in LANGUAGE_VALUES[: rng.randint(1, 3)]:
                 for resolution in RESOLUTIONS:
                     surcharge = Decimal(50) if resolution == "4K" else Decimal(0)
-                    attribute_ids = [value_ids[k] for k in (("language", language), ("resolution", resolution))
-                                     if k in value_ids]
+                    wanted = (("language", language), ("resolution", resolution), ("runtime", runtime))
+                    attribute_ids = [value_ids[k] for k in wanted if k in value_ids]
                     variants.append({
                         "sku": f"{code}-{language.upper()}-{resolution}",
                         "ean": f"{8590000000000 + created * 10 + len(variants)}",
@@ -110,6 +117,38 @@ def load_products(with_images: bool = True) -> int:
     return created
 
 
+def complete_attributes() -> int:
+    """Give every variant missing a value of an attribute type its product type allows the demo's value
+    for it (the product's runtime, by product id); answers how many products changed."""
+    snapshot = catalog_snapshot()
+    taxonomy = attributes.Taxonomy(snapshot)
+    values_by_type: dict[int, list[int]] = {}
+    for value_id, value in sorted(taxonomy.values.items()):
+        values_by_type.setdefault(int(value["type"]), []).append(int(value_id))
+    changed = 0
+    for product in products.get_many(products.product_ids()):
+        product_type = taxonomy.product_types.get(int(product["type_id"])) if product.get("type_id") else None
+        if product_type is None:
+            continue
+        allowed = [t for t in taxonomy.allowed_ids(product_type) if values_by_type.get(t)]
+        sent, missing_any = [], False
+        for variant in product.get("variants", []):
+            ids = [int(a) for a in variant.get("attributes", [])]
+            have = {int(taxonomy.values[a]["type"]) for a in ids if a in taxonomy.values}
+            for type_id in allowed:
+                if type_id not in have:
+                    choices = values_by_type[type_id]
+                    ids.append(choices[int(product["id"]) % len(choices)])
+                    missing_any = True
+            sent.append({"sku": variant["sku"], "attributes": ids,
+                         "stock_quantity": int(variant.get("stock_quantity") or 0)})
+        if missing_any:
+            products.replace_product(product["id"], PRODUCT.validate({"published": bool(product.get("published")),
+                                                                       "product_variants": sent}))
+            changed += 1
+    return changed
+
+
 def load_demo(with_images: bool = True) -> dict[str, int]:
     load_price_lists()
-    return {"products": load_products(with_images)}
+    return {"products": load_products(with_images), "completed": complete_attributes()}

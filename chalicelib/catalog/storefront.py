@@ -6,6 +6,18 @@ Each read costs a fixed number of DynamoDB calls, whatever the catalog size:
   descendants (one BatchGetItem), then that page's products (one BatchGetItem).
 Where the original answers 500 (a variant without a price in the list, a country without VAT groups,
 an unknown sort), this answers 200 with what can be priced, or a 400 naming the field.
+
+Storefront lists (category pages, and search and recommendations through `list_items`) hold only what
+the storefront can render: published, live products with at least one variant priced in the price list
+and a VAT rate in the country (its product card reads `variant_prices[0]`; the original listed them
+with `variant_prices: []` and the page crashed). Out-of-stock products are listed, as the original
+lists them. A category page's count and pages describe what it lists.
+
+Filters (C9): OR within an attribute type, AND across types, as the original. One difference: a
+selection holding every value of its attribute type constrains nothing. The storefront sends each
+numeric filter the shopper left at "from -"/"to -" as all of its type's values; the original then
+dropped every product without a value of that type, so a category whose products lack one type's
+values answered no products at all to the storefront's first filtered request.
 """
 
 from __future__ import annotations

@@ -41,7 +41,9 @@ def category_products(req: Req, category_id: str):
 
 
 @routes.route("/category/storefront/{category_id}/products", ["POST"], access=PUBLIC, body=CATEGORY_QUERY,
-              summary="The same, filtered (OR within an attribute type, AND across types) and sorted (C9).",
+              summary="The same, filtered (OR within an attribute type, AND across types; a selection "
+                      "holding every value of its type, as the storefront sends untouched numeric filters, "
+                      "is no constraint) and sorted (C9). Only products priced in the price list are listed.",
               response="CategoryProductPage")
 def filter_category_products(req: Req, category_id: str):
     return _category_page(req, category_id, req.data)

@@ -1,6 +1,12 @@
-"""CMS demo data for the local shop: the HEADER and FOOTER types, a footer category with a terms page
-(Editor.js content in en and cs) and the storefront's contact page. `load_demo()` is idempotent: what
-exists (by identifier, category code, slug, frontend path) is left alone."""
+"""CMS demo data for the local shop: the HEADER and FOOTER types, a footer category with a terms page and
+a contact page (Editor.js content in en and cs). `load_demo()` is idempotent: what exists (by
+identifier, category code, slug) is left alone.
+
+Only PageCMS pages go into the footer: the storefront links every footer and header page by its `slug`
+(`<Link href={page.slug}>`, FooterMenu.tsx / TopLine.tsx) and renders it through its `[slug]` page,
+which fetches PageCMS. A PageFrontend has no slug (the original's answer has none either), so the
+footer crashed on the demo's old "/contact" PageFrontend; a shop saved with it loses it at its next
+start (`_drop_old_contact`), and the contact page is a PageCMS now."""
 
 from __future__ import annotations
 
@@ -32,7 +38,19 @@ TERMS = {
                                                   "Zboží můžete bez udání důvodu vrátit do 14 dnů."]}),
     )},
 }
-CONTACT = {"en": {"title": "Contact"}, "cs": {"title": "Kontakt"}}
+CONTACT_SLUG = "contact"
+CONTACT = {
+    "en": {"slug": CONTACT_SLUG, "title": "Contact", "content": _editorjs(
+        ("header", {"text": "Contact", "level": 2}),
+        ("paragraph", {"text": "Demo Shop s.r.o., Národní 1, 110 00 Praha 1"}),
+        ("paragraph", {"text": "E-mail: shop@example.com, phone +420 123 456 789 (weekdays 9-17)."}),
+    )},
+    "cs": {"slug": "kontakt", "title": "Kontakt", "content": _editorjs(
+        ("header", {"text": "Kontakt", "level": 2}),
+        ("paragraph", {"text": "Demo Shop s.r.o., Národní 1, 110 00 Praha 1"}),
+        ("paragraph", {"text": "E-mail: shop@example.com, telefon +420 123 456 789 (pracovní dny 9-17)."}),
+    )},
+}
 FOOTER_TITLES = {"en": {"title": "Information"}, "cs": {"title": "Informace"}}
 
 
@@ -57,14 +75,25 @@ def _footer_category(footer_type: int) -> int:
     return service.create_category(data, "")["id"]
 
 
+def _has_cms_page(heads: list[dict], slug: str) -> bool:
+    return any(p["resourcetype"] == PAGE_CMS and (p.get("translations") or {}).get("en", {}).get("slug") == slug
+               for p in heads)
+
+
+def _drop_old_contact(heads: list[dict], footer: int) -> None:
+    """The demo's former footer PageFrontend "/contact", which the storefront cannot link."""
+    for page in heads:
+        if (page["resourcetype"] == PAGE_FRONTEND and page.get("frontend_path") == CONTACT_PATH
+                and footer in [int(c) for c in page.get("categories") or []]):
+            service.delete_page(PAGE_FRONTEND, page["id"])
+
+
 def load_demo() -> None:
     _type_id("HEADER")
     footer = _footer_category(_type_id("FOOTER"))
     heads = store.list_pages()
-    if not any(p["resourcetype"] == PAGE_CMS and (p.get("translations") or {}).get("en", {}).get("slug") == TERMS_SLUG
-               for p in heads):
-        service.create_page({"resourcetype": PAGE_CMS, "published": True, "categories": [footer],
-                             "translations": _in_shop_languages(TERMS)})
-    if not any(p["resourcetype"] == PAGE_FRONTEND and p.get("frontend_path") == CONTACT_PATH for p in heads):
-        service.create_page({"resourcetype": PAGE_FRONTEND, "published": True, "categories": [footer],
-                             "frontend_path": CONTACT_PATH, "translations": _in_shop_languages(CONTACT)})
+    _drop_old_contact(heads, footer)
+    for slug, rows in ((TERMS_SLUG, TERMS), (CONTACT_SLUG, CONTACT)):
+        if not _has_cms_page(heads, slug):
+            service.create_page({"resourcetype": PAGE_CMS, "published": True, "categories": [footer],
+                                 "translations": _in_shop_languages(rows)})

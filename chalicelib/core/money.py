@@ -1,4 +1,14 @@
-"""Money: Decimal end to end, VAT and discount arithmetic, and the contract's formats (A.9, 10.3)."""
+"""Money: Decimal end to end, VAT and discount arithmetic, and the contract's formats (A.9, 10.3).
+
+Rounding is commercial, half up (ROUND_HALF_UP): an exact half goes away from zero, 302.50 Kč is shown
+"303 Kč" by a rounding price list and 136.125 is "136.13". That is what a merchant and a shopper expect
+(and what Czech practice for cash amounts uses). The original called Python's round() on Decimals,
+which rounds half to even ("302 Kč", "136.12"); that difference is deliberate.
+
+Rounding applies to what is shown, never to the amounts computed with: a price list's `rounding` rounds
+the formatted strings to whole units, while the storefront's numeric list fields stay unrounded as the
+original gives them (contract 3.1). Stored amounts (cart lines, orders) are cents, rounded half up.
+"""
 
 from __future__ import annotations
 

@@ -53,9 +53,27 @@ def load_methods() -> None:
     demo.load_demo()
 
 
+def load_storefront_ready() -> None:
+    """What the real storefront needs of a shop loaded before it was known (issue 17): every variant
+    with a value of every attribute type its product type allows (the category page filters by all of
+    them), and a footer of pages it can link (PageCMS with slugs, no PageFrontend)."""
+    from chalicelib.catalog import demo as catalog_demo
+    from chalicelib.cms import demo as cms_demo
+
+    catalog_demo.complete_attributes()
+    cms_demo.load_demo()
+
+
+def load_orders() -> None:
+    from infra.local import demo_orders
+
+    demo_orders.load_orders()
+
+
 # In dependency order: prices need currencies, products need the taxonomy and price lists, methods the
-# countries and VAT groups.
-LOADERS: list[Callable[[], None]] = [load_accounts, load_localization, load_catalog, load_cms, load_methods]
+# countries and VAT groups, orders the products, methods and the demo shopper.
+LOADERS: list[Callable[[], None]] = [load_accounts, load_localization, load_catalog, load_cms, load_methods,
+                                     load_storefront_ready, load_orders]
 # What a marker written before parts were recorded (`loaded: True` only) stands for.
 FIRST_PARTS = ("load_accounts", "load_localization", "load_catalog", "load_cms")
 

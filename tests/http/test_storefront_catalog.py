@@ -127,6 +127,36 @@ def test_c9_filters_or_within_and_across_types(client, shop):
     assert ids_for([]) == [shop["heat"], shop["heat"] + 1]
 
 
+def test_c9_every_value_of_a_type_selected_is_no_constraint(client, shop):
+    """The storefront sends each numeric filter left at "from -"/"to -" as all of its type's values:
+    a product without a value of that type stays listed then; one value selected filters it out."""
+    bare = product_payload(shop, sku_prefix="BAR", title="Bare")
+    for variant in bare["product_variants"]:
+        variant["attributes"] = []
+    bare_id = products.create_product(_validated(bare))["id"]
+
+    def ids_for(values):
+        filters = {"textual": [], "numeric": [{"id": shop["language"], "selected_values_ids": values}]}
+        return sorted(r["id"] for r in body(_page(client, shop["movies"], body_json={"filters": filters}))["results"])
+
+    assert ids_for([shop["english"], shop["czech"]]) == [shop["heat"], bare_id]
+    assert ids_for([shop["czech"]]) == [shop["heat"]]
+
+
+def test_list_prices_round_half_up_in_the_strings_only(client, shop):
+    """An exact half: 3.75 EUR + 20 % VAT = 4.50, shown "€ 5" by a rounding price list (half up, what a
+    merchant expects; the original's round() gave "€ 4"), and 4.5 as the number."""
+    half = product_payload(shop, sku_prefix="HLF", title="Half")
+    half["product_variants"] = [{**half["product_variants"][0],
+                                 "price": [{"price_list": "EUR_retail", "price": "3.75"}]}]
+    half_id = products.create_product(_validated(half))["id"]
+    listed = body(call(client, "GET", f"/category/storefront/{shop['action']}/products/?country=SK"
+                                      "&pricelist=EUR_retail"))["results"]
+    price = next(item for item in listed if item["id"] == half_id)["variant_prices"][0]
+    assert price["incl_vat"] == 4.5 and price["incl_vat_formatted"] == "€ 5"
+    assert price["without_vat"] == 3.75 and price["without_vat_formatted"] == "€ 4"
+
+
 def test_c9_sorting_and_bad_body(client, shop):
     cheap = product_payload(shop, sku_prefix="CHP", title="Aardvark")
     cheap["product_variants"][0]["price"][0] = {"price_list": "CZK_retail", "price": "10"}
