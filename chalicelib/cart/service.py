@@ -14,6 +14,7 @@ Differences from the original, on purpose:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from chalicelib.cart import lines, store
@@ -62,7 +63,10 @@ def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSIN
         cart = get_or_404(token, missing)
         if editable:
             _editable(cart)
+        before = copy.deepcopy(cart)
         result = change(cart)
+        if cart == before:
+            return result  # nothing changes (e.g. the dashboard saving the address it read): no write
         cart["update_at"] = now_iso()
         try:
             store.save(cart)

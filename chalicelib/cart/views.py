@@ -38,7 +38,7 @@ def line_json(line: dict, fmt: Formatter) -> dict:
         "product_id": int(line["product_id"]),
         "product_variant_sku": line["sku"],
         "product_slug": line.get("product_slug") or "",
-        "product_variant_name": line.get("product_variant_name"),
+        "product_variant_name": line.get("product_variant_name") or "",  # none: an imported line, variant gone
         "product_title": line.get("title") or "",
         "unit_price_without_vat": money.decimal_str(line["unit_price_without_vat"]),
         "unit_price_incl_vat": money.decimal_str(line["unit_price_incl_vat"]),

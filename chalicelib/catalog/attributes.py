@@ -33,6 +33,7 @@ from chalicelib.catalog import taxonomy_schemas as schemas
 from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES, catalog_snapshot
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
+from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import Collection, now_iso
@@ -85,7 +86,11 @@ def create(collection: Collection, entity_id: int, fields: dict, operations: lis
         raise Retry() from None
 
 
-def update(collection: Collection, entity_id: int, fields: dict, operations: list[dict]) -> dict:
+def update(collection: Collection, entity_id: int, fields: dict, operations: list[dict],
+           current: dict | None = None) -> dict:
+    """Write `fields` with `operations`; with `current`, a write that changes nothing is skipped."""
+    if current is not None and not changed_fields(current, fields):
+        return current  # the dashboard saved what it read: no new update_at, no event
     item = collection.update(entity_id, fields, extra_operations=operations)
     if item is None:  # deleted meanwhile, or a check failed: the next attempt reads again
         raise Retry()
@@ -102,9 +107,15 @@ def ordered_languages(translations: dict) -> list[str]:
 
 
 def merge_rows(existing: dict | None, sent: dict, fields: Iterable[str]) -> dict:
-    """Stored translations with the languages sent updated; fields not sent keep their value."""
+    """Stored translations with the languages sent updated; fields not sent keep their value.
+
+    On update, a language new to the item whose values are all empty is not added: the dashboard's attribute grid
+    sends every shop language (`name: ""`, or null for a numeric type) and saving what it read must
+    change nothing (a missing row falls back to the default language; an empty one would not)."""
     rows = {lang: dict(row) for lang, row in (existing or {}).items()}
     for lang, changes in sent.items():
+        if existing is not None and lang not in rows and all(value in (None, "") for value in changes.values()):
+            continue
         row = rows.get(lang) or {name: None for name in fields}
         rows[lang] = {**row, **changes}
     return rows
@@ -252,7 +263,8 @@ def update_attribute_type(type_id, data: dict) -> dict:
                 listed = ", ".join(f"{v.get('value')!r} (id {int(v['id'])})" for v in bad[:5])
                 raise ValidationError.field("value_type", f"Cannot make the type {value_type}: these values are "
                                                           f"not such numbers: {listed}.")
-        item = update(ATTRIBUTE_TYPES, tid, fields, [_attribute_type_event("UPDATE", {**current, **fields})])
+        item = update(ATTRIBUTE_TYPES, tid, fields, [_attribute_type_event("UPDATE", {**current, **fields})],
+                      current)
         return render_attribute_type(item, values)
 
     return with_retries(attempt)
@@ -327,7 +339,7 @@ def update_base_attribute(attribute_id, data: dict) -> dict:
             fields["translations"] = merge_rows(current.get("translations"), data["translations"], ("name",))
         event = _attribute_event("UPDATE", {**current, **fields})
         return render_base_attribute(update(BASE_ATTRIBUTES, int(current["id"]), fields,
-                                            [event, _type_unchanged(type_item)]))
+                                            [event, _type_unchanged(type_item)], current))
 
     return with_retries(attempt)
 
@@ -431,7 +443,7 @@ def update_product_type(product_type_id, data: dict) -> dict:
         if vat_groups is not None:
             fields["vat_groups"] = vat_groups
         event = _product_type_event("UPDATE", {**current, **fields, "update_at": now_iso()})
-        item = update(PRODUCT_TYPES, int(current["id"]), fields, [event, *checks])
+        item = update(PRODUCT_TYPES, int(current["id"]), fields, [event, *checks], current)
         return taxonomy.product_type(item)
 
     return with_retries(attempt)

@@ -315,6 +315,9 @@ def update_category(category_id: Any, data: dict) -> dict:
                     raise _parent_error(f"Categories nest at most {MAX_DEPTH} levels deep.")
                 checks = _chain_checks(tree, parent)
             fields["parent"] = parent
+        before = render_detail(current, tree.parent[cid])
+        if render_detail({**current, **fields}, parent) == before:
+            return before  # the dashboard saved what it read: nothing to write, no event
         stored_parent = fields.get("parent", current.get("parent"))
         item = update(CATEGORIES, cid, fields, [_event("UPDATE", cid, stored_parent), *checks])
         return render_detail(item, parent)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from chalicelib.catalog.reference import PRICE_LISTS, PRICING
 from chalicelib.core.http.errors import ApiError, BadRequest, Conflict, NotFound, ValidationError
+from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import public
 
@@ -94,6 +95,8 @@ def update_price_list(code: str, data: dict) -> dict:
     elif not data["is_default"] and current.get("is_default"):
         raise ValidationError.field("is_default", "Make another price list the default instead; "
                                                   "there must always be one.")
+    if not extra and not changed_fields(current, fields):
+        return render(current)  # saved as read: nothing to write
     item = PRICE_LISTS.update(code, fields, extra_operations=extra or None)
     if item is None:
         raise Conflict("The price list or the default changed meanwhile; try again.")

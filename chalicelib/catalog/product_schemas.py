@@ -48,17 +48,18 @@ class Price(DecimalField):
         return super().clean(value)
 
 
-def _text(max_length: int | None = None) -> String:
-    return String(max_length=max_length, allow_blank=True, required=False, allow_null=True, trim=False)
+def _text(max_length: int | None = None, *, allow_null: bool = False) -> String:
+    return String(max_length=max_length, allow_blank=True, required=False, allow_null=allow_null, trim=False)
 
 
+# As the original's columns: only the two descriptions may be null (the dashboard reads null back).
 TRANSLATION = Schema(
     "ProductTranslation",
     title=_text(200),
     meta_title=_text(200),
     meta_description=_text(),
-    short_description=_text(),
-    description=_text(),
+    short_description=_text(allow_null=True),
+    description=_text(allow_null=True),
     description_editorjs=StoredEditorJs(required=False, allow_null=True),
     slug=_text(200),
 )

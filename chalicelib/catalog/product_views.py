@@ -197,7 +197,8 @@ def update_media(media_id, data: dict, origin: str) -> dict:
     """P32: sort order, alt text, type, or a new image file."""
     product, _entry = find_media(media_id)
     replacement = None
-    if data.get("media"):
+    # A URL (what P31 answered, sent back as read) leaves the file as it is, as ImageUpload does.
+    if data.get("media") and not data["media"].strip().startswith(("http://", "https://", "/media/")):
         content, ext = _decode(data["media"])
         replacement = f"product_media/{product['id']}/image/{uuid.uuid4().hex}.{ext}"
         media.store(replacement, content, media.content_type(ext))

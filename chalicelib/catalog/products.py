@@ -152,7 +152,7 @@ def _build_variants(current: list[dict], sent: list[dict] | None, stamp: str) ->
         variant = dict(existing.get(data["sku"]) or {"sku": data["sku"], "price": [], "attributes": [],
                                                       "create_at": stamp})
         for field in ("ean", "weight", "stock_quantity", "recommendation_weight"):
-            if field in data:
+            if field in data and variant.get(field) != data[field]:  # (null sent for a field never set: no change)
                 variant[field] = data[field]
         variant.setdefault("stock_quantity", 0)
         if "attributes" in data:
@@ -352,6 +352,8 @@ def replace_product(product_id, data: dict) -> dict:
         for field in ("category", "type_id"):
             if field in data:
                 new[field] = data[field]
+        if _same_content(old, new):
+            return old  # the dashboard saved what it read: nothing to write, no events
         taken = _taken_skus(int(old["id"]), old, new)
         if taken:
             _raise_sku_taken(new, taken)
@@ -359,6 +361,12 @@ def replace_product(product_id, data: dict) -> dict:
         return new
 
     return _attempt(write)
+
+
+def _same_content(old: dict, new: dict) -> bool:
+    bookkeeping = ("version", "update_at")
+    return ({k: v for k, v in old.items() if k not in bookkeeping}
+            == {k: v for k, v in new.items() if k not in bookkeeping})
 
 
 def delete_product(product_id) -> None:
@@ -388,6 +396,8 @@ def update_media(product_id, change) -> dict:
         if old is None:
             raise ValidationError.field("product_id", f'Invalid pk "{product_id}" - object does not exist.')
         media, extra = change(old)
+        if media == old.get("media", []) and not extra:
+            return old  # nothing changes (e.g. the sort order the dashboard read, sent back)
         new = {**old, "media": media, "version": int(old["version"]) + 1, "update_at": now_iso()}
         db.transact([{"Put": {"table": "main", "item": new, "condition": "version = :v",
                               "values": {":v": old["version"]}}}, *extra])

@@ -30,6 +30,8 @@ PRODUCT_TEXTS = {
     "description_editorjs": EDITORJS,
     "slug": STRING,
 }
+# On the dashboard the two descriptions come back null when they were saved null (the storefront says "").
+DASHBOARD_PRODUCT_TEXTS = {**PRODUCT_TEXTS, "short_description": nullable(STRING), "description": nullable(STRING)}
 # attributes._name_rows: an attribute type's or value's name by language (null where one was not given).
 NAMES = map_of(obj(name=nullable(STRING)))
 BREADCRUMBS = array(obj(id=INTEGER, title=STRING, slug=STRING))  # categories.breadcrumbs, root first
@@ -43,7 +45,7 @@ SCHEMAS = {
     "DashboardProduct": obj(
         id={"type": ["integer", "string"]},
         published=BOOLEAN,
-        translations=map_of(obj(PRODUCT_TEXTS)),
+        translations=map_of(obj(DASHBOARD_PRODUCT_TEXTS)),
         category=nullable(INTEGER),  # optional on create (P10 accepts none or null)
         product_variants=array(ref("ProductVariant")),
         update_at=STRING,

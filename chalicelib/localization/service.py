@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
+from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.money import quantize
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
@@ -94,12 +95,15 @@ def create_country(data: dict) -> dict:
 def update_country(code: str, data: dict) -> dict:
     data = schemas.COUNTRY_UPDATE.validate(data)
     code = normalize_code(code, 2)
-    if code is None or store.COUNTRIES.get(code) is None:
+    current = store.COUNTRIES.get(code) if code else None
+    if current is None:
         raise NotFound()
     _check_code_unchanged(data, code, "country")
     fields = {"name": data["name"], "locale": data["locale"]}
     if "default_price_list" in data:
         fields["default_price_list"] = data["default_price_list"] or None
+    if not changed_fields(current, fields):
+        return schemas.country_json(current)  # saved as read: nothing to write
     item = store.COUNTRIES.update(code, fields)
     if item is None:
         raise NotFound()
@@ -146,12 +150,15 @@ def create_currency(data: dict) -> dict:
 def update_currency(code: str, data: dict) -> dict:
     data = schemas.CURRENCY_UPDATE.validate(data)
     code = normalize_code(code, 3)
-    if code is None or store.CURRENCIES.get(code) is None:
+    current = store.CURRENCIES.get(code) if code else None
+    if current is None:
         raise NotFound()
     _check_code_unchanged(data, code, "currency")
     fields = {"symbol": data["symbol"]}
     if "symbol_position" in data:
         fields["symbol_position"] = data["symbol_position"]
+    if not changed_fields(current, fields):
+        return schemas.currency_json(current)  # saved as read: nothing to write
     item = store.CURRENCIES.update(code, fields)
     if item is None:
         raise NotFound()
@@ -232,6 +239,8 @@ def update_vat_group(group_id, data: dict) -> dict:
         gid, old_country = int(current["id"]), current["country"]
         was_default = store.default_owner(old_country) == gid
         make_default = data.get("is_default", was_default)
+        if bool(make_default) == was_default and not changed_fields(current, _vat_fields(data, country)):
+            return schemas.vat_group_json(current, was_default)  # saved as read: nothing to write
         operations = [store.update_live_op(store.VAT_GROUPS.key(gid), _vat_fields(data, country))]
         if make_default:
             operations.append(store.set_default_op(country, gid))

@@ -34,7 +34,7 @@ from typing import Any
 
 from chalicelib.core import media, money
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
-from chalicelib.core.http.validation import KEEP
+from chalicelib.core.http.validation import KEEP, changed_fields
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
 from chalicelib.localization import service as localization
@@ -174,6 +174,8 @@ def update_method(kind_name: str, method_id: Any, body: Any, origin: str) -> dic
             fields["image"] = None
         elif new_key is not None:
             fields.update(image=new_key, image_version=int(current.get("image_version") or 0) + 1)
+        if not changed_fields(current, fields):
+            return views.method_detail_json(kind, current, origin)  # saved as read: nothing to write
         seen = current.get("version")
         fields.update(version=int(seen or 0) + 1, update_at=now_iso())
         values: dict = {":false": False}
@@ -338,8 +340,13 @@ def update_row(kind_name: str, row_id: Any, body: Any, *, partial: bool) -> dict
     current = _live_row(kind, snap, row_id)
     mid = _method_for_row(kind, snap, None, data, int(current[kind.method_field]))
     merged = {**current, **data}
-    fields = _check_references(kind, merged, set(data) - {kind.method_field}, snap)
-    item = kind.rows.update(int(current["id"]), {kind.method_field: mid, **fields})
+    # Only what the body changes is checked: the dashboard sends the whole row back, and a row stored
+    # before a rule existed (e.g. imported with another country's VAT group) must still save as read.
+    changed = {name for name in data if name != kind.method_field and current.get(name) != data[name]}
+    fields = {kind.method_field: mid, **_check_references(kind, merged, changed, snap)}
+    if not changed_fields(current, fields):
+        return _row_json(kind, snap, current)  # saved as read: nothing to write
+    item = kind.rows.update(int(current["id"]), fields)
     if item is None:
         raise NotFound()  # deleted meanwhile
     return _row_json(kind, snap, item)

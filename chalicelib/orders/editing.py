@@ -43,12 +43,15 @@ def holder(token: str) -> dict:
 
 def set_info(token: str, name: str, body) -> None:
     from chalicelib.cart import service as cart_service
+    from chalicelib.cart import views as cart_views
 
     cart, order = _resolve(token)
     if order is None:
         cart_service.set_info(token, name, body)
         return
     data = cart_service.clean_info(name, body)
+    if cart_views.info_json({name: {"id": 1, **data}}, name) == cart_views.info_json(order, name):
+        return  # the order page saved the address it read: nothing to write
     fields = {name: {"id": 1, **data}, "update_at": now_iso()}
     if name == "shipping_info" and data.get("email"):
         fields["customer_email"] = data["email"]

@@ -416,3 +416,12 @@ class ImageUpload(Field):
 
     def json_schema(self) -> dict:
         return {"type": ["string", "null"], "description": "base64 or data URI (png, jpg, gif, svg)"}
+
+
+def changed_fields(current: dict, fields: dict) -> dict:
+    """The fields of a write whose value differs from what is stored.
+
+    The dashboard saves by sending back what it read: a write that changes nothing must write nothing
+    (no new `update_at`, no change event), so services update only these, and skip the write when empty.
+    """
+    return {name: value for name, value in fields.items() if current.get(name, MISSING) != value}
