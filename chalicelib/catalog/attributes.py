@@ -491,7 +491,8 @@ def render_storefront_attribute(entry: dict, language: str) -> dict:
     return {"id": entry["id"], "order": entry["order"], "value": entry["value"],
             "name": pick(entry["name"], language),
             "type": {"id": kind["id"], "type_name": kind["type_name"] or "", "name": pick(kind["name"], language),
-                     "unit": kind["unit"] or "", "is_numeric": kind["is_numeric"]}}
+                     # null when the type has no unit, as the original's CharField answers it
+                     "unit": kind["unit"], "is_numeric": kind["is_numeric"]}}
 
 
 def category_attribute_filters(snapshot: dict[str, list[dict]], product_type_ids: Iterable[int],
@@ -510,7 +511,7 @@ def category_attribute_filters(snapshot: dict[str, list[dict]], product_type_ids
     for type_id in sorted(type_ids):
         type_item = taxonomy.types[type_id]
         value_type = type_item.get("value_type", schemas.TEXT)
-        head = {"id": type_id, "name": pick(_names(type_item), language), "unit": type_item.get("unit") or ""}
+        head = {"id": type_id, "name": pick(_names(type_item), language), "unit": type_item.get("unit")}
         values = taxonomy.values_of.get(type_id, [])
         if value_type in schemas.NUMERIC_TYPES:
             parsed = [(parse_number(v.get("value"), value_type), int(v["id"])) for v in values]

@@ -76,7 +76,8 @@ SCHEMAS = {
                         order=ANY,
                         value=STRING,
                         name=STRING,
-                        type=obj(id=INTEGER, type_name=STRING, name=STRING, unit=STRING, is_numeric=BOOLEAN),
+                        # unit: null when the type has none (as the original)
+                        type=obj(id=INTEGER, type_name=STRING, name=STRING, unit=nullable(STRING), is_numeric=BOOLEAN),
                     )
                 ),
             )
@@ -126,8 +127,9 @@ SCHEMAS = {
         breadcrumbs=BREADCRUMBS,
     ),
     "CategoryFilterAttributes": obj(
-        textual=array(obj(id=INTEGER, name=STRING, unit=STRING, possible_values=array(obj(id=INTEGER, value=STRING)))),
-        numeric=array(),
+        textual=array(obj(id=INTEGER, name=STRING, unit=nullable(STRING),
+                          possible_values=array(obj(id=INTEGER, value=STRING)))),
+        numeric=array(obj(id=INTEGER, name=STRING, unit=nullable(STRING))),
     ),
     "MediaUploadSlot": obj(
         upload_key=STRING,

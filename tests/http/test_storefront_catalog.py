@@ -218,3 +218,26 @@ def test_storefront_reads_stay_within_call_budgets(client, shop, count_calls):
     call(client, "GET", "/category/storefront/")
     assert len(count_calls.calls) <= 2, count_calls.calls
     assert "Scan" not in count_calls.calls
+
+
+def test_an_attribute_type_without_a_unit_answers_null_as_the_original(client, shop):
+    """Issue 17: `attributes[].type.unit` (P1) and the filters' `unit` (C10) are null for a type created
+    with no unit (the original's nullable CharField), and keep the unit a type has."""
+    from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES
+
+    year = ATTRIBUTE_TYPES.create({"type_name": "YEAR", "unit": None, "value_type": "INTEGER",
+                                   "translations": {"en": {"name": "Year"}}})
+    runtime = ATTRIBUTE_TYPES.create({"type_name": "LENGTH", "unit": "min", "value_type": "INTEGER",
+                                      "translations": {"en": {"name": "Length"}}})
+    values = [BASE_ATTRIBUTES.create({"type": t["id"], "value": v, "order": None, "translations": {}})
+              for t, v in ((year, "1995"), (runtime, "170"))]
+    PRODUCT_TYPES.update(shop["movie_type"], {"allowed_attribute_types_ids": [shop["language"], year["id"],
+                                                                              runtime["id"]]})
+    payload = product_payload(shop, "YEAR", "Casino")
+    payload["product_variants"][0]["attributes"] = [shop["english"], *(v["id"] for v in values)]
+    product = products.create_product(_validated(payload))
+    detail = body(call(client, "GET", f"/product/storefront/{product['id']}?country=CZ&pricelist=CZK_retail"))
+    units = {a["type"]["type_name"]: a["type"]["unit"] for a in detail["product_variants"][0]["attributes"]}
+    assert units == {"language": "", "YEAR": None, "LENGTH": "min"}
+    filters = body(call(client, "GET", f"/category/storefront/{shop['movies']}/attributes/"))
+    assert {f["name"]: f["unit"] for f in filters["numeric"]} == {"Year": None, "Length": "min"}
