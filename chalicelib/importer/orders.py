@@ -3,7 +3,8 @@ its cart's lines, addresses and methods, with the dump's token, creation time, s
 
 * Lines keep the dump's cart-item ids, quantities and unit prices (what the customer was charged);
   titles, slugs, variant names, images and the VAT rate come from the imported product as the cart
-  prices a line (`cart.lines.price_line`, prices replaced by the dump's), else from the prices alone.
+  prices a line (`cart.lines.price_line`, prices replaced by the dump's), in the order's language or,
+  when the product has no title in it, the shop's default; else from the prices alone.
 * The methods are the dump's method-country rows as this shop has them now (imported before),
   frozen as the cart freezes them (`cart.service.freeze_method`); an order whose row is gone keeps
   no method (counted).
@@ -63,13 +64,24 @@ def _line(item: dict, product: dict | None, context: pricing.Pricing | None, sna
             "product_slug": "", "product_variant_name": None, "primary_image": None}
     variant = lines.find_variant(product, line["sku"]) if product else None
     if variant is not None and context is not None:
+        language = _text_language(product, language)
         try:
             line.update(lines.price_line(product, variant, context, snapshot, language))
         except ApiError:  # no price in that price list any more: texts and image only
             texts = (product.get("translations") or {}).get(language) or {}
             line.update(title=texts.get("title") or "", product_slug=texts.get("slug") or "")
     line.update(unit_price_without_vat=net, unit_price_incl_vat=gross, discount=None)
+    if line["product_variant_name"] is None:  # a text of an attribute is missing: the title alone
+        line["product_variant_name"] = line["title"] or line["sku"]
     return line
+
+
+def _text_language(product: dict, language: str) -> str:
+    """The order's language when the product has a title in it, else the shop's default, else any: a
+    history line always names what was bought."""
+    translations = product.get("translations") or {}
+    candidates = [language, get_settings().default_language, *sorted(translations)]
+    return next((lang for lang in candidates if (translations.get(lang) or {}).get("title")), language)
 
 
 def _method(kind: str, row_id: int | None, language: str, report: Report) -> dict | None:

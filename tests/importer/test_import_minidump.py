@@ -164,6 +164,9 @@ def test_a_second_run_writes_nothing(aws, dump_path, calls):
     assert second["products.existing"] == first["products.created"] == 3
     assert second["variants.existing"] == 3 and second["categories.existing"] == 4
     assert second["users.existing"] == 2 and second["cms_pages.existing"] == 2
+    assert second["shipping_methods.existing"] == 2 and second["payment_rows.existing"] == 5
+    assert second["shipping_rows.existing"] == 4 and second["orders.existing"] == 2
+    assert second["reviews.existing"] == 2
     assert not [k for k in second if k.endswith(".created")], second
 
 
