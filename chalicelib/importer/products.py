@@ -355,10 +355,8 @@ def write(plan: ProductPlan, found: Existing, report: Report, *, emit_events: bo
     repaired = _missing_claims(repairs, found)  # from the stored product: its variants may have changed since
     batch_put("main", new_claims + repaired)
     # Before the products: a run interrupted after them would see them complete and write no images.
-    placeholders = Placeholders(report)
-    for product in created:
-        for entry in product["media"]:
-            placeholders.ensure("media", entry["key"], int(product["id"]))
+    Placeholders(report).ensure_all("media", [(entry["key"], int(product["id"])) for product in created
+                                              for entry in product["media"]])
     batch_put("main", created)
     written = 0
     for category_id, (entries, version) in listings.items():

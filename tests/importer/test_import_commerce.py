@@ -11,7 +11,7 @@ import pytest
 from chalicelib.core import media
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
-from chalicelib.importer import ImportConflict, run
+from chalicelib.importer import ImportConflict, placeholders, run
 from chalicelib.methods import service as methods
 from chalicelib.methods.store import PAYMENT, SHIPPING
 from chalicelib.orders import sales
@@ -180,7 +180,9 @@ def test_reviews_and_rating_summaries(client, dump_path):
 
 # --- placeholder images ---------------------------------------------------------------------------------
 
-def test_media_the_dump_refers_to_get_placeholders_that_load(client, dump_path, bucket):
+@pytest.mark.parametrize("list_above", [0, 50], ids=["bucket listed", "HEAD per key"])
+def test_media_the_dump_refers_to_get_placeholders_that_load(client, dump_path, bucket, monkeypatch, list_above):
+    monkeypatch.setattr(placeholders, "LIST_ABOVE", list_above)
     key = "product_media/10/image/back.jpg"
     media.store(key, b"\xff\xd8\xff original", "image/jpeg")  # copied by the operator before the import
     lines: list[str] = []
@@ -202,8 +204,6 @@ def test_media_the_dump_refers_to_get_placeholders_that_load(client, dump_path, 
 
 def test_placeholders_are_valid_pngs():
     from PIL import Image
-
-    from chalicelib.importer import placeholders
 
     image = Image.open(io.BytesIO(placeholders.png(3)))
     assert image.format == "PNG" and image.size == (placeholders.SIZE, placeholders.SIZE)
