@@ -124,8 +124,9 @@ def run(path: str | Path, log: Callable[[str], None] = print, *, emit_events: bo
 
     log("Users")
     users.import_users(dump, report)
-    report.summary("users")
-    report.summary("user_groups")
+    users.import_addresses(dump, report)
+    for entity in ("users", "user_groups", "billing_addresses", "shipping_addresses"):
+        report.summary(entity)
 
     log("CMS")
     cms.import_cms(dump, report)

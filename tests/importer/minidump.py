@@ -7,7 +7,8 @@ with an unknown and a lower-case `api_request`, a row whose VAT group is another
 another country's payment row, rows of a deleted method and currency; orders with their carts (one
 cart's token in capitals, a deleted cart item, an order without a cart), a complaint, a cart without
 an order; reviews, of which a second one of the same (order, variant), one rated -1, one without an
-order, one of a deleted product and a deleted one."""
+order, one of a deleted product and a deleted one; saved addresses of a user (two billing ones) and of
+a user who is not in the dump."""
 
 from __future__ import annotations
 
@@ -170,11 +171,15 @@ INSERT INTO "public"."country_vatgroup" ("id", "name", "rate", "update_at", "cre
 
 INSERT INTO "public"."country_billinginfo" ("id", "first_name", "surname", "street", "city", "postal_code", "company_name", "company_id", "vat_number", "country_id", "user_id", "safe_deleted") VALUES
 (1, 'John', 'Doe', 'Example 1', 'Prague', '111000', '', '', '', 'CZ', NULL, 'f'),
-(2, 'Jana', 'Nová', 'Hlavná 2', 'Bratislava', '81101', 'Nová s.r.o.', '123', 'SK123', 'SK', NULL, 'f');
+(2, 'Jana', 'Nová', 'Hlavná 2', 'Bratislava', '81101', 'Nová s.r.o.', '123', 'SK123', 'SK', NULL, 'f'),
+(3, 'Old', 'Address', 'Old 1', 'Brno', '60200', '', '', '', 'CZ', 'shop@example.com', 'f'),
+(4, 'Petr', 'Shop', 'Nová 4', 'Brno', '60200', 'Shop a.s.', '456', 'CZ456', 'CZ', 'shop@example.com', 'f'),
+(5, 'Gone', 'User', 'X 1', 'Brno', '60200', '', '', '', 'CZ', 'gone@example.com', 'f');
 
 INSERT INTO "public"."country_shippinginfo" ("id", "first_name", "surname", "street", "city", "postal_code", "email", "phone", "additional_info", "country_id", "user_id", "safe_deleted") VALUES
 (1, 'John', 'Doe', 'Example 1', 'Prague', '111000', 'jdoe@example.com', '123456789', '', 'CZ', NULL, 'f'),
-(2, 'Jana', 'Nová', 'Hlavná 2', 'Bratislava', '81101', 'jana@example.com', NULL, 'ring twice', 'SK', NULL, 'f');
+(2, 'Jana', 'Nová', 'Hlavná 2', 'Bratislava', '81101', 'jana@example.com', NULL, 'ring twice', 'SK', NULL, 'f'),
+(3, 'Petr', 'Shop', 'Nová 4', 'Brno', '60200', 'petr@example.com', '+420111222333', 'door 3', 'CZ', 'shop@example.com', 'f');
 
 INSERT INTO "public"."order_order" ("token", "create_at", "cart_id", "status", "agreed_to_terms", "marketing_flag", "payment_id", "safe_deleted") VALUES
 ('545107d5-59ad-41d6-9f70-782828afdce2', '2023-07-18 10:44:40.222194+00', NULL, 'PENDING', 't', 't', NULL, 'f'),

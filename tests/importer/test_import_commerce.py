@@ -216,3 +216,14 @@ def test_decimal_prices_of_rows_are_kept(aws, dump_path):
     run(dump_path, log=quiet)
     assert methods.get_payment_country(5)["price"] == Decimal("1.00")
     assert methods.get_shipping_country(3)["payment_methods"] == [5]
+
+
+def test_saved_addresses_of_users_are_their_address_book(client, dump_path):
+    counts = run(dump_path, log=quiet)
+    assert counts["billing_addresses.created"] == 1 and counts["billing_addresses.skipped_user_not_imported"] == 1
+    headers = auth("shop@example.com")
+    billing = body(call(client, "GET", "/country/storefront/address/billing/", headers=headers))
+    assert (billing["street"], billing["company_name"], billing["country"]) == ("Nová 4", "Shop a.s.", "CZ")
+    shipping = body(call(client, "GET", "/country/storefront/address/shipping/", headers=headers))
+    assert (shipping["email"], shipping["phone"]) == ("petr@example.com", "+420111222333")
+    assert run(dump_path, log=quiet)["billing_addresses.existing"] == 1
