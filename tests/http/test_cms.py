@@ -887,8 +887,9 @@ def test_demo_data_is_idempotent_and_serves_the_footer(shop):
     assert len(body(call(shop, "GET", "/cms/", headers=as_(STAFF)))) == 2
     footer = body(call(shop, "GET", "/cms/storefront/category/type/FOOTER/pages/", headers={"Accept-Language": "cs"}))
     assert len(footer) == 1
-    assert [(p["resourcetype"], p["title"]) for p in footer[0]["page"]] == [
-        ("PageCMS", "Obchodní podmínky"), ("PageFrontend", "Kontakt")]
+    # Only PageCMS pages, each with the slug the storefront links (<Link href={page.slug}>).
+    assert [(p["resourcetype"], p["title"], p["slug"]) for p in footer[0]["page"]] == [
+        ("PageCMS", "Obchodní podmínky", "obchodni-podminky"), ("PageCMS", "Kontakt", "kontakt")]
     terms = body(call(shop, "GET", "/cms/storefront/page/cms/en/terms-and-conditions/"))
     assert terms["title"] == "Terms and conditions" and terms["content"]["blocks"]
     czech = body(call(shop, "GET", "/cms/storefront/page/cms/cs/obchodni-podminky/", headers={"Accept-Language": "cs"}))
