@@ -112,7 +112,9 @@ def _reprice(cart: dict, context: pricing.Pricing, snapshot: dict, known: dict[i
     cart["lines"] = repriced
     new_country = (context.country or {}).get("code")
     for name in ("shipping_method_country", "payment_method_country"):
-        if cart.get(name) and cart[name].get("country") not in (None, new_country):
+        method = cart.get(name)
+        if method and (method.get("country") not in (None, new_country)
+                       or method.get("currency") not in (None, context.currency.get("code"))):
             cart.pop(name)
 
 
@@ -136,7 +138,11 @@ def _add_line(cart: dict, item: dict, product: dict | None) -> int:
     variant = lines.find_variant(product, item["sku"])
     if variant is None:
         raise ApiError(VARIANT_MISSING, 404)
-    context = pricing.load(item.get("country") or cart.get("country"), item.get("pricelist") or cart.get("pricelist"))
+    country = item.get("country") or cart.get("country")
+    # A new country without a price list takes the country's own, not the cart's (another currency).
+    same_country = not item.get("country") or localization.normalize_code(item["country"], 2) == cart.get("country")
+    price_list = item.get("pricelist") or (cart.get("pricelist") if same_country else None)
+    context = pricing.load_for_cart(country, price_list)
     snapshot = catalog_snapshot()
     if cart.get("lines") and _context_changes(cart, context):
         _reprice(cart, context, snapshot, {int(product["id"]): product})
@@ -166,7 +172,10 @@ def _product_for(item: dict) -> dict | None:
 
 def create_cart(body, user_email: str | None) -> str:
     """K22: an empty cart, or one with its first line; nothing is stored when the line is refused."""
-    item = ADD_ITEM.validate(body) if isinstance(body, dict) and body else None
+    if body is not None and not isinstance(body, dict):
+        raise ValidationError({"non_field_errors": ["Invalid data. Expected a dictionary, but got "
+                                                    f"{type(body).__name__}."]})
+    item = ADD_ITEM.validate(body) if body else None
     stamp = now_iso()
     cart = {"token": store.new_token(), "create_at": stamp, "update_at": stamp, "user": user_email, "lines": [],
             "next_line_id": 1}
@@ -281,7 +290,7 @@ def freeze_method(kind: str, row: dict, language: str, origin: str | None = None
     return frozen
 
 
-def _usable_row(kind: str, row_id, country: str | None) -> dict:
+def _usable_row(kind: str, row_id, cart: dict) -> dict:
     from chalicelib.methods import service as methods
 
     try:
@@ -293,14 +302,19 @@ def _usable_row(kind: str, row_id, country: str | None) -> dict:
         raise Missing()
     if not row.get("is_active", True):
         raise ApiError({"error": f"This {kind} method is not available."}, 400)
+    country, currency = cart.get("country"), (cart.get("currency") or {}).get("code")
     if country and row.get("country") != country:
         raise ApiError({"error": f"This {kind} method is not offered in {country}."}, 400)
+    if currency and row.get("currency") != currency:
+        # One currency per cart: a method priced in another would be added to the total unconverted.
+        raise ApiError({"error": f"This {kind} method is priced in {row.get('currency')}; the cart is in {currency}."},
+                       400)
     return row
 
 
 def set_shipping_method(token: str, row_id, origin: str | None = None) -> None:
     cart = get_or_404(token, None)
-    row = _usable_row("shipping", row_id, cart.get("country"))
+    row = _usable_row("shipping", row_id, cart)
 
     def change(cart: dict) -> None:
         cart["shipping_method_country"] = freeze_method("shipping", row, cart.get("language") or "en", origin)
@@ -313,7 +327,7 @@ def set_shipping_method(token: str, row_id, origin: str | None = None) -> None:
 
 def set_payment_method(token: str, row_id, origin: str | None = None) -> None:
     cart = get_or_404(token, None)
-    row = _usable_row("payment", row_id, cart.get("country"))
+    row = _usable_row("payment", row_id, cart)
     shipping = cart.get("shipping_method_country")
     if shipping is None:
         raise ApiError({"error": "Choose a shipping method first."}, 400)

@@ -14,9 +14,9 @@ from decimal import Decimal
 from chalicelib.catalog.pricelists import DEFAULT_POINTER
 from chalicelib.catalog.reference import PRICE_LISTS, PRICING
 from chalicelib.core import money
-from chalicelib.core.http.errors import ApiError
+from chalicelib.core.http.errors import ApiError, ValidationError
 from chalicelib.core.store import db
-from chalicelib.localization.service import PricingPlace
+from chalicelib.localization.service import PricingPlace, normalize_code
 
 
 @dataclass
@@ -44,13 +44,47 @@ class Pricing:
         return money.display_amount(amount, self.rounding)
 
 
+def _items() -> list[dict]:
+    return list(db.query("main", partition=("PK", PRICING), consistent=True))
+
+
+def _default_code(items: list[dict]) -> str | None:
+    return next((i.get("code") for i in items if i["SK"] == DEFAULT_POINTER["SK"]), None)
+
+
 def load(country_code: str | None, pricelist_code: str | None) -> Pricing:
-    """One consistent Query of the PRICING partition; resolution happens in memory."""
-    items = list(db.query("main", partition=("PK", PRICING), consistent=True))
+    """One consistent Query of the PRICING partition; resolution happens in memory. Lenient, as the
+    original's storefront reads: an unknown code means the default."""
+    items = _items()
     price_lists = {p["code"]: p for p in items if PRICE_LISTS.owns(p)}
-    default_code = next((i.get("code") for i in items if i["SK"] == DEFAULT_POINTER["SK"]), None)
+    default_code = _default_code(items)
     price_list = price_lists.get(pricelist_code or "") or price_lists.get(default_code or "")
     if price_list is None:
         raise ApiError({"error": "The shop has no price list yet."}, 400)
     place = PricingPlace(items, country_code)
+    return Pricing(price_list, place.currency(price_list["currency"]), place)
+
+
+def load_for_cart(country_code, pricelist_code) -> Pricing:
+    """A cart's pricing, strict: a cart has one currency, and every line, method and total is in it.
+
+    An unknown country or price list is a 400 naming the field (never the default in its place). With no
+    price list named, the country's default price list is used (else the shop's default). A price list
+    in another currency than the country's (its default price list's currency) is a 400 naming
+    `pricelist`: CZ with EUR, or DE with CZK, would add amounts of two currencies."""
+    items = _items()
+    price_lists = {p["code"]: p for p in items if PRICE_LISTS.owns(p)}
+    if pricelist_code is not None and (not isinstance(pricelist_code, str) or pricelist_code not in price_lists):
+        raise ValidationError.field("pricelist", f'Invalid pk "{pricelist_code}" - object does not exist.')
+    place = PricingPlace(items, country_code)
+    if country_code is not None and (place.country is None or place.country["code"] != normalize_code(country_code, 2)):
+        raise ValidationError.field("country", f'Invalid pk "{country_code}" - object does not exist.')
+    country_list = price_lists.get((place.country or {}).get("default_price_list") or "")
+    price_list = (price_lists.get(pricelist_code or "") or country_list
+                  or price_lists.get(_default_code(items) or ""))
+    if price_list is None:
+        raise ApiError({"error": "The shop has no price list yet."}, 400)
+    if country_list is not None and price_list["currency"] != country_list["currency"]:
+        raise ValidationError.field("pricelist", f'Price list "{price_list["code"]}" is in {price_list["currency"]}; '
+                                                 f'{place.country["code"]} pays in {country_list["currency"]}.')
     return Pricing(price_list, place.currency(price_list["currency"]), place)

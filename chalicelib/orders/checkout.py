@@ -68,6 +68,9 @@ def _fresh_method(cart: dict, kind: str) -> dict:
     row = (methods.get_shipping_country if kind == "shipping" else methods.get_payment_country)(int(frozen["id"]))
     if row is None or not row.get("is_active", True) or row.get("country") != cart.get("country"):
         raise CheckoutError(f"The chosen {kind} method is no longer available; choose another one.")
+    if row.get("currency") != (cart.get("currency") or {}).get("code"):
+        raise CheckoutError(f"The chosen {kind} method is priced in {row.get('currency')}, not in the cart's "
+                            "currency; choose another one.")
     refreshed = freeze_method(kind, row, cart.get("language") or "en")
     refreshed["image"] = frozen.get("image")  # keeps the absolute URL taken when it was chosen
     return refreshed

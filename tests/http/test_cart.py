@@ -65,6 +65,17 @@ def test_k22_bad_line_stores_no_cart(client, shop):
     assert len(list(db.client().scan(TableName=db.table("main"))["Items"])) == before
 
 
+def test_k22_a_body_that_is_not_an_object_is_a_400_and_stores_no_cart(client, shop):
+    """Issue #16 item 10: "hello" or [1, 2] created an empty cart; `{}` (or no body) still does (K22)."""
+    before = len(list(db.client().scan(TableName=db.table("main"))["Items"]))
+    for sent in ("hello", [1, 2], 5):
+        response = call(client, "POST", "/cart/storefront/", sent)
+        assert response.status_code == 400, sent
+        assert "Expected a dictionary" in body(response)["non_field_errors"][0]
+    assert len(list(db.client().scan(TableName=db.table("main"))["Items"])) == before
+    assert call(client, "POST", "/cart/storefront/").status_code == 200
+
+
 def test_k22_cart_created_with_a_jwt_belongs_to_the_user(client, shop):
     make_user("shopper@example.com")
     response = call(client, "POST", "/cart/storefront/", add_body(shop), auth("shopper@example.com"))
