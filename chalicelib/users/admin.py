@@ -1,6 +1,7 @@
 """User administration from the dashboard (U7-U14) and the rules that stop privilege escalation.
 
 * Only an admin may grant or take `is_admin`, or touch an admin account (edit, password, delete).
+* Nobody acts on another user (edit, password, delete, sessions, roles) who holds a right they lack.
 * Nobody changes their own `is_admin`, `is_staff`, `is_active` or groups, nor deletes themselves.
 * A non-admin may only hand out permissions they hold themselves (through groups or group edits).
 """
@@ -23,14 +24,23 @@ def get_user_or_404(email: str) -> dict:
     return user
 
 
-def _guard_target(actor: Principal, target: dict) -> None:
-    if target.get("is_admin") and not actor.is_admin:
+def guard_target(actor: Principal, target: dict) -> None:
+    """403 unless the actor holds every right the target holds: a user manager who could set the
+    password of an editor with rights it lacks could log in as them and use those rights."""
+    if actor.is_admin or target.get("email") == actor.email:
+        return
+    if target.get("is_admin"):
         raise PermissionDenied()
+    held = set(target.get("user_permissions") or []) | store.group_permissions(list(target.get("groups") or []))
+    lacking = held - set(actor.permissions)
+    if lacking:
+        raise ApiError({"error": "You cannot act on a user who holds rights you lack: "
+                                 + ", ".join(sorted(lacking)) + "."}, 403)
 
 
 def update_user(actor: Principal, email: str, fields: dict) -> dict:
     target = get_user_or_404(email)
-    _guard_target(actor, target)
+    guard_target(actor, target)
     changes = {k: v for k, v in fields.items() if k in PROFILE_FIELDS + PRIVILEGE_FIELDS}
     privilege_changes = {k: v for k, v in changes.items() if k in PRIVILEGE_FIELDS and v != target.get(k)}
     if privilege_changes and email == actor.email:
@@ -46,7 +56,7 @@ def delete_user(actor: Principal, email: str) -> None:
     target = get_user_or_404(email)
     if email == actor.email:
         raise ApiError({"error": "You cannot delete your own account."}, 403)
-    _guard_target(actor, target)
+    guard_target(actor, target)
     db.delete("main", keys.user(email))
 
 
@@ -55,14 +65,14 @@ def set_password(actor: Principal, email: str, new_password: str) -> None:
     target = store.get_user(email)
     if target is None:
         raise ApiError({"error": "User does not exist"}, 400)
-    _guard_target(actor, target)
+    guard_target(actor, target)
     store.update_user(email, {"password": service.hash_password(new_password)})
     if email != actor.email:
         service.logout_everywhere(email)
 
 
 def logout_user_everywhere(actor: Principal, email: str) -> None:
-    _guard_target(actor, get_user_or_404(email))
+    guard_target(actor, get_user_or_404(email))
     service.logout_everywhere(email)
 
 

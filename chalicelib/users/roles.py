@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.core.auth.access import Principal
 from chalicelib.core.config_files import load_json
-from chalicelib.core.http.errors import ApiError, PermissionDenied, ValidationError
+from chalicelib.core.http.errors import ApiError, ValidationError
 from chalicelib.core.store import db, keys
 from chalicelib.users import admin, permissions, store
 
@@ -130,8 +130,7 @@ def set_user_groups(actor: Principal, email: str, group_names: list[str]) -> Non
         raise ApiError({"error": "User does not exist"}, 400)
     if email == actor.email and not actor.is_admin:
         raise ApiError({"error": "You cannot change your own roles."}, 403)
-    if user.get("is_admin") and not actor.is_admin:
-        raise PermissionDenied()
+    admin.guard_target(actor, user)
     wanted = list(dict.fromkeys(group_names))
     found = {g["name"]: g for g in db.batch_get("main", [keys.group(n) for n in wanted])} if wanted else {}
     missing = [n for n in wanted if n not in found]
