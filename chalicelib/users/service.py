@@ -38,16 +38,14 @@ def login(email: str, password: str, dashboard_login: bool, client_ip: str = "un
     """
     iterations = get_settings().password_hash_iterations
     email = normalize_email(email)
-    throttle.check(client_ip, email)
+    attempt = throttle.begin(client_ip, email)  # counted as a failure until it succeeds
     user = store.get_user(email)
     if user is None:
         passwords.dummy_check(iterations)
-        throttle.record_failure(client_ip, email)
         raise BadRequest(LOGIN_UNKNOWN_EMAIL)
     if not passwords.check_password(password, user.get("password", "")) or not user.get("is_active", True):
-        throttle.record_failure(client_ip, email)
         raise BadRequest(LOGIN_FAILED)
-    throttle.reset_account(client_ip, email)
+    throttle.succeeded(attempt)
     if dashboard_login and not is_staff(user):
         raise BadRequest(LOGIN_NOT_STAFF)
     changes = {"last_login": store.now_iso()}

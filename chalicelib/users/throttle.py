@@ -6,12 +6,19 @@ Two counters, both atomic DynamoDB `ADD`s that expire a day after the last failu
 * per client address: free for 10 failures, then the wait doubles every 10 (2 s at 10, 4 s at 20 ...),
   which stops spraying many accounts from one address.
 Both waits are capped at one hour. A successful login resets the address + e-mail counter.
+
+An attempt is counted before its password is checked, atomically (`begin`): ADD 1 answers the count
+and the time of the previous attempt as they were, so of 30 parallel guesses each sees the ones before
+it, and only the free ones reach the (slow) hash; the rest are 429s. An attempt still being checked
+counts as a failure until it succeeds. A refused attempt is taken back (it checked nothing), so the
+waits follow the failures alone, as when attempts come one after another.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 
 from chalicelib.core.http.errors import TooManyRequests
@@ -39,37 +46,70 @@ def _scopes(ip: str, email: str) -> tuple[str, str]:
     return f"ACCOUNT#{ip}#{email.lower()}", f"ADDRESS#{ip}"
 
 
-def check(ip: str, email: str, now: float | None = None) -> None:
-    """Raise 429 (with Retry-After) while either counter's wait has not passed."""
-    now = time.time() if now is None else now
-    account_scope, address_scope = _scopes(ip, email)
-    counters = {item["PK"]: item for item in db.batch_get("main", [keys.login_failures(account_scope),
-                                                                    keys.login_failures(address_scope)])}
-    waits = []
-    for scope, delay_of in ((account_scope, account_delay), (address_scope, address_delay)):
-        item = counters.get(keys.login_failures(scope)["PK"])
-        if not item or item.get("ttl", 0) < now:  # TTL deletion lags; an expired counter counts as gone
-            continue
-        until = float(item["last_failure"]) + delay_of(int(item["count"]))
-        if until > now:
-            waits.append(until - now)
-    if waits:
-        retry_after = max(1, math.ceil(max(waits)))
-        raise TooManyRequests(retry_after, f"Too many failed login attempts. Try again in {retry_after} seconds.")
+def _count_attempt(scope: str, now: float) -> tuple[int, float | None]:
+    """Count one attempt; answers (attempts before it, time of the one before it)."""
+    key = keys.login_failures(scope)
+    stamp = {"last_failure": _stamp(now), "ttl": int(now) + EXPIRY_SECONDS}
+    try:
+        old = db.increment("main", key, "count", set_fields=stamp, condition="attribute_not_exists(#t) OR #t >= :now",
+                           names={"#t": "ttl"}, values={":now": int(now)}, returns="UPDATED_OLD")
+    except db.ConditionFailed:
+        # The counter expired (TTL deletion lags by hours): start again from this attempt.
+        db.put("main", {**key, "count": 1, **stamp})
+        return 0, None
+    last = old.get("last_failure")
+    return int(old.get("count") or 0), None if last is None else float(last)
 
 
-def record_failure(ip: str, email: str, now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    stamp = {"last_failure": Decimal(str(round(now, 3))), "ttl": int(now) + EXPIRY_SECONDS}
-    for scope in _scopes(ip, email):
-        key = keys.login_failures(scope)
+def _take_back(scope: str, now: float, previous: float | None) -> None:
+    """Uncount an attempt that was refused or succeeded. Its time goes back to the previous attempt's
+    unless another attempt came since (then that one's time stays)."""
+    key = keys.login_failures(scope)
+    if previous is not None:
         try:
-            db.increment("main", key, "count", set_fields=stamp, condition="attribute_not_exists(#t) OR #t >= :now",
-                         names={"#t": "ttl"}, values={":now": int(now)})
+            db.increment("main", key, "count", -1, set_fields={"last_failure": _stamp(previous)},
+                         condition="last_failure = :mine", values={":mine": _stamp(now)})
+            return
         except db.ConditionFailed:
-            # The counter expired (TTL deletion lags by hours): start again from one.
-            db.put("main", {**key, "count": 1, **stamp})
+            pass
+    try:
+        db.increment("main", key, "count", -1, condition="attribute_exists(#c)", names={"#c": "count"})
+    except db.ConditionFailed:
+        pass  # reset meanwhile by a successful login
 
 
-def reset_account(ip: str, email: str) -> None:
-    db.delete("main", keys.login_failures(_scopes(ip, email)[0]))
+def _stamp(now: float) -> Decimal:
+    return Decimal(str(round(now, 3)))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A counted attempt: when, and the time each counter had before it (to take it back)."""
+
+    at: float
+    counted: tuple[tuple[str, float | None], ...]
+
+
+def begin(ip: str, email: str, now: float | None = None) -> Attempt:
+    """Count this login attempt; 429 (with Retry-After) if a wait is due, the attempt taken back."""
+    now = time.time() if now is None else now
+    counted: list[tuple[str, float | None]] = []
+    for scope, delay_of in zip(_scopes(ip, email), (account_delay, address_delay), strict=True):
+        earlier, previous = _count_attempt(scope, now)
+        counted.append((scope, previous))
+        delay = delay_of(earlier)
+        # No time recorded yet with a wait due: the attempts before this one are still being checked.
+        until = (now if previous is None else previous) + delay if delay else 0
+        if until > now:
+            for done_scope, done_previous in counted:
+                _take_back(done_scope, now, done_previous)
+            retry_after = max(1, math.ceil(until - now))
+            raise TooManyRequests(retry_after, f"Too many failed login attempts. Try again in {retry_after} seconds.")
+    return Attempt(now, tuple(counted))
+
+
+def succeeded(attempt: Attempt) -> None:
+    """The attempt was right: the account's counter starts again, the address's forgets this attempt."""
+    (account_scope, _), (address_scope, address_previous) = attempt.counted
+    db.delete("main", keys.login_failures(account_scope))
+    _take_back(address_scope, attempt.at, address_previous)

@@ -59,3 +59,40 @@ def test_counters_expire(client, monkeypatch):
     assert _login(client, "u@example.com", "right").status_code == 429  # 8 failures: 32 s
     clock[0] += throttle.EXPIRY_SECONDS + 1
     assert _login(client, "u@example.com", "right").status_code == 200
+
+
+def test_parallel_wrong_logins_are_counted_before_the_password_is_checked(client, monkeypatch):
+    """Issue #16 item 4: the counter was read before the slow hash and written after it, so 30 parallel
+    wrong logins all had their password checked (30 x 400, no 429). Each attempt is counted first now."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.core.auth import passwords
+
+    make_user("u@example.com", "right")
+    checked = []
+    real_check = passwords.check_password
+
+    def slow_check(password, encoded):  # the hash takes long enough that every request is in flight
+        checked.append(password)
+        time.sleep(0.3)
+        return real_check(password, encoded)
+
+    monkeypatch.setattr(passwords, "check_password", slow_check)
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = sorted(pool.map(lambda _: _login(client, "u@example.com", "wrong").status_code, range(30)))
+    assert statuses == [400] * throttle.ACCOUNT_FREE_FAILURES + [429] * (30 - throttle.ACCOUNT_FREE_FAILURES)
+    assert len(checked) == throttle.ACCOUNT_FREE_FAILURES
+    # The refused attempts were taken back: the wait is the one three failures earn, not thirty.
+    blocked = _login(client, "u@example.com", "right")
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "1"
+
+
+def test_a_success_is_not_counted_against_the_address(client, monkeypatch):
+    make_user("u@example.com", "right")
+    clock = [4_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for _ in range(20):
+        assert _login(client, "u@example.com", "right").status_code == 200
+    for index in range(9):
+        assert _login(client, f"guess{index}@example.com", "pw").status_code == 400
+    assert _login(client, "u@example.com", "right").status_code == 200  # 9 failures: still free

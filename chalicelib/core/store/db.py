@@ -266,8 +266,10 @@ def transact(operations: list[dict]) -> None:
 
 
 def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: dict | None = None,
-              condition: str | None = None, names: dict | None = None, values: dict | None = None) -> dict:
-    """Atomically add to a number attribute (missing counts as 0) and SET others; answers the new item."""
+              condition: str | None = None, names: dict | None = None, values: dict | None = None,
+              returns: str = "ALL_NEW") -> dict:
+    """Atomically add to a number attribute (missing counts as 0) and SET others; answers the new item
+    (`returns="UPDATED_OLD"`: the values the updated attributes had before, {} for a new item)."""
     names = {"#inc": field, **(names or {})}
     values = {":inc": by, **(values or {})}
     expression = "ADD #inc :inc"
@@ -279,7 +281,7 @@ def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: d
     if clauses:
         expression += " SET " + ", ".join(clauses)
     request: dict = {"TableName": table(logical), "Key": serialize(key), "UpdateExpression": expression,
-                     "ReturnValues": "ALL_NEW"}
+                     "ReturnValues": returns}
     _add_condition(request, condition, names, values)
     try:
         response = client().update_item(**request)
@@ -287,7 +289,7 @@ def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: d
         if _is_conditional_failure(error):
             raise ConditionFailed(condition or "") from None
         raise
-    return deserialize(response.get("Attributes"))
+    return deserialize(response.get("Attributes")) or {}
 
 
 def next_id(counter_name: str) -> int:
