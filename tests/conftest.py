@@ -18,6 +18,8 @@ TEST_ENV = {
     "JWT_SIGNING_KEY": "test-signing-key-not-for-production-0123456789",
     # Hashing cost is a deployment setting; tests keep it low to stay fast (the format is unchanged).
     "PASSWORD_HASH_ITERATIONS": "1000",
+    # config/payments.json reads the test gateway's callback secret from here (none is committed).
+    "TEST_GATEWAY_SECRET": "test-gateway-secret-0123456789abcdef",
 }
 for _name, _value in TEST_ENV.items():
     os.environ[_name] = _value

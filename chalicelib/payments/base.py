@@ -24,7 +24,7 @@ import json
 from abc import ABC, abstractmethod
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from chalicelib.core.money import quantize
 
@@ -49,6 +49,16 @@ class PaymentStatus(StrEnum):
             return cls(str(value).strip().upper())
         except ValueError:
             return None
+
+
+class Callback(NamedTuple):
+    """What a gateway callback reports. `amount` (a decimal string) and `currency` are what was paid; the shop
+    requires them, equal to the order's total and currency, before it marks an order PAID."""
+
+    payment_id: str
+    status: PaymentStatus
+    amount: str | None = None
+    currency: str | None = None
 
 
 class PaymentError(Exception):
@@ -160,13 +170,15 @@ class BasePaymentMethod(ABC):
     # --- gateway callbacks ---------------------------------------------------------------------------
 
     @classmethod
-    def parse_callback(cls, kwargs: dict, headers: dict, body: bytes) -> tuple[str, PaymentStatus]:
-        """(payment_id, status) from a gateway callback to `POST /payments/<key>/callback`. `headers` has
-        lower-cased names; `body` is the raw request body.
+    def parse_callback(cls, kwargs: dict, headers: dict, body: bytes) -> Callback:
+        """What a gateway reports to `POST /payments/<key>/callback`. `headers` has lower-cased names;
+        `body` is the raw request body.
 
-        Default scheme: the body is JSON `{"payment_id": ..., "status": "PAID"}` and the header
-        `X-Signature` holds the hex HMAC-SHA256 of the raw body under the kwarg `secret` (a `sha256=`
-        prefix is accepted). Override for a gateway with another format; raise CallbackRejected.
+        Default scheme: the body is JSON `{"payment_id": ..., "status": "PAID", "amount": "1234.50",
+        "currency": "CZK"}` and the header `X-Signature` holds the hex HMAC-SHA256 of the raw body under
+        the kwarg `secret` (a `sha256=` prefix is accepted). A PAID callback must carry the amount and
+        currency paid: the shop marks the order paid only when they are the order's. Override for a
+        gateway with another format; raise CallbackRejected.
         """
         verify_signature(kwargs.get("secret"), headers, body)
         try:
@@ -181,7 +193,13 @@ class BasePaymentMethod(ABC):
         status = PaymentStatus.parse(data.get("status")) if isinstance(data.get("status"), str) else None
         if status is None:
             raise CallbackRejected(400, "status: must be one of " + ", ".join(s.value for s in PaymentStatus))
-        return str(payment_id).strip(), status
+        amount = data.get("amount")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, (str, int, float))):
+            raise CallbackRejected(400, "amount: a decimal number, as a string or a number")
+        currency = data.get("currency")
+        if currency is not None and not isinstance(currency, str):
+            raise CallbackRejected(400, "currency: an ISO 4217 code")
+        return Callback(str(payment_id).strip(), status, None if amount is None else str(amount), currency)
 
 
 class PayBySquareMethod(BasePaymentMethod):

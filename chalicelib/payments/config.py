@@ -8,7 +8,8 @@ country can bind through its `api_request`.
 path, relative to the config file's folder: a merchant's method can live next to the config, outside
 `chalicelib/`. The original's paths `api.payments.modules.<Module>.<Class>` are aliases of the built-in
 modules, so existing ecoseller configs load unchanged. String kwargs may reference environment variables
-as `${NAME}` (secrets do not belong in the file). Keys starting with `_` are comments.
+as `${NAME}` (required) or `${NAME:-default}` (secrets do not belong in the file). Keys starting with `_`
+are comments. Test modules (TestGateway) are not loaded on the `prod` stage.
 
 Without `PAYMENT_CONFIG_PATH` and without the default file there are no payment methods (a warning is
 logged). The file is validated as a whole once per process (the app validates it at import, so a bad file fails
@@ -41,7 +42,7 @@ FILENAME = "payments.json"
 ENV_VAR = "PAYMENT_CONFIG_PATH"
 MAX_KEY_LENGTH = 42  # api_request is a 42-character field in the dashboard (contract K7)
 _KEY = re.compile(rf"[A-Za-z0-9_.-]{{1,{MAX_KEY_LENGTH}}}")  # the key is also a URL path segment
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^${}]*))?\}")  # ${NAME} or ${NAME:-default}
 # The original's module paths and the built-in modules that replace them.
 ALIASES = {"api.payments.modules.": "chalicelib.payments.modules."}
 ENTRY_KEYS = {"implementation", "kwargs"}
@@ -98,18 +99,33 @@ def load() -> dict[str, MethodSpec]:
             logger.warning("payments: %s does not exist; no payment method is configured", path)
             methods: dict[str, MethodSpec] = {}
         else:
-            methods = validate_config(path, env_used=env)
+            methods = _without_test_modules(validate_config(path, env_used=env), stamp[4])
         _cache = _Loaded(stamp, env, methods)
     return methods
 
 
+def _without_test_modules(methods: dict[str, MethodSpec], stage: str) -> dict[str, MethodSpec]:
+    """Test modules (a hosted page that marks an order paid for anyone with its link) never load on the
+    prod stage: an order bound to one gets no payment data, and its callbacks and pages are 404s."""
+    if stage != "prod":
+        return methods
+    dropped = [key for key, spec in methods.items() if getattr(spec.cls, "hosted_test_page", False)]
+    for key in dropped:
+        logger.error("payments: %s (%s) is a test module; it is not loaded on the prod stage", key,
+                     methods[key].implementation)
+    return {key: spec for key, spec in methods.items() if key not in dropped}
+
+
 def _stamp(path: Path) -> tuple:
+    from chalicelib.core.settings import get_settings
+
     explicit = bool(os.environ.get(ENV_VAR, "").strip())
+    stage = get_settings().stage
     try:
         info = path.stat()
     except OSError:
-        return (str(path), None, None, explicit)
-    return (str(path), info.st_mtime_ns, info.st_size, explicit)
+        return (str(path), None, None, explicit, stage)
+    return (str(path), info.st_mtime_ns, info.st_size, explicit, stage)
 
 
 def get(key: str | None) -> MethodSpec | None:
@@ -207,9 +223,11 @@ def _expand(name: str, value, env_used: dict):
     missing = []
 
     def substitute(match: re.Match) -> str:
-        variable = match.group(1)
+        variable, default = match.group(1), match.group(2)
         env_used[variable] = os.environ.get(variable)
         if not os.environ.get(variable):
+            if default is not None:
+                return default
             missing.append(variable)
             return ""
         return os.environ[variable]

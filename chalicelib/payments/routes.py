@@ -1,8 +1,9 @@
 """PaymentAPI routes: gateway callbacks, the test gateway's page, and the dashboard's payment views.
 
 Public (no JWT; `authenticate=False`, so a gateway's own Authorization header is ignored):
-* `POST /payments/<key>/callback`: a gateway reports a status, `{"payment_id", "status"}`, signed with the
-  method's `secret` (header `X-Signature: <hex HMAC-SHA256 of the raw body>`). 401 for a wrong signature,
+* `POST /payments/<key>/callback`: a gateway reports a status, `{"payment_id", "status", "amount",
+  "currency"}`, signed with the method's `secret` (header `X-Signature: <hex HMAC-SHA256 of the raw body>`).
+  A PAID report must carry the order's own total and currency (400 otherwise). 401 for a wrong signature,
   404 for an unknown key or payment, 409 when leaving PAID/CANCELLED; the same status twice is a no-op.
 * `GET|POST /payments/<key>/test-gateway/<payment_id>`: the TestGateway's hosted page (Pay / Fail).
 
@@ -38,7 +39,7 @@ def _html(text: str, status: int = 200) -> Response:
 
 @routes.route("/payments/{key}/callback", ["POST"], access=PUBLIC, authenticate=False,
               summary="A gateway's status report for one payment, HMAC-signed with the method's secret.",
-              response="PaymentCallbackResult", errors=(401, 409))
+              response="PaymentCallbackResult", errors=(400, 401, 409))
 def callback(req: Req, key: str):
     return service.handle_callback(key, req.headers, req.raw.raw_body or b"")
 

@@ -27,6 +27,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound
@@ -37,6 +38,7 @@ from chalicelib.payments import config, store
 from chalicelib.payments.base import (
     ONLINE,
     PAY_BY_SQUARE,
+    Callback,
     CallbackRejected,
     PaymentError,
     PaymentStatus,
@@ -268,12 +270,36 @@ def handle_callback(key: str, headers, body: bytes) -> dict:
         raise NotFound({"detail": f"Unknown payment method {key!r}."})
     try:
         lowered = {str(name).lower(): value for name, value in dict(headers or {}).items()}
-        payment_id, status = spec.cls.parse_callback(dict(spec.kwargs), lowered, body)
+        reported = Callback(*spec.cls.parse_callback(dict(spec.kwargs), lowered, body))
     except CallbackRejected as error:
         raise ApiError({"detail": error.message}, error.status) from None
-    order = find_order(key, payment_id)
-    record, changed = change_status(order, status, source="callback")
-    return {"payment_id": payment_id, "status": record["status"], "changed": changed}
+    except (TypeError, ValueError):
+        logger.error("payment method %s: parse_callback must return a Callback", key)
+        raise
+    order = find_order(key, reported.payment_id)
+    if reported.status is PaymentStatus.PAID:
+        _check_paid_amount(order, reported)
+    record, changed = change_status(order, reported.status, source="callback")
+    return {"payment_id": reported.payment_id, "status": record["status"], "changed": changed}
+
+
+def _check_paid_amount(order: dict, reported: Callback) -> None:
+    """A PAID callback must report the order's own total and currency: a signed callback for 0.01, or for
+    the right number in another currency, does not pay an order (400, and nothing changes)."""
+    expected = quantize((order.get("totals") or {}).get("total_incl_vat") or Decimal("0"), 2)
+    currency = str((order.get("currency") or {}).get("code") or "").upper()
+    if reported.amount is None or reported.currency is None:
+        raise ApiError({"detail": "amount, currency: a PAID callback must report the amount and currency paid"},
+                       400)
+    try:
+        paid = quantize(Decimal(str(reported.amount).strip()), 2)
+    except (InvalidOperation, ValueError):
+        raise ApiError({"detail": f"amount: {reported.amount!r} is not a decimal number"}, 400) from None
+    if paid != expected or reported.currency.strip().upper() != currency:
+        logger.warning("order %s: callback reports %s %s paid, the order is %s %s", order.get("token"),
+                       reported.amount, reported.currency, expected, currency)
+        raise ApiError({"detail": f"amount: {paid} {reported.currency.strip().upper()} is not the order's "
+                                  f"{expected} {currency}"}, 400)
 
 
 def find_order(key: str, payment_id: str) -> dict:
@@ -289,12 +315,9 @@ def find_order(key: str, payment_id: str) -> dict:
 def gateway_page_order(key: str, payment_id: str) -> dict:
     """The order behind a test gateway page; NotFound unless `key` is a TestGateway-like method whose
     page may be served on this stage."""
-    from chalicelib.core.settings import get_settings
-
     spec = config.get(key)
+    # On the prod stage the loader never has test modules (config.load), so their pages are 404s there.
     if spec is None or not getattr(spec.cls, "hosted_test_page", False):
-        raise NotFound({"detail": "Unknown payment."})
-    if get_settings().stage == "prod" and spec.kwargs.get("allow_in_production") is not True:
         raise NotFound({"detail": "Unknown payment."})
     return find_order(key, payment_id)
 

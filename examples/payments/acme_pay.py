@@ -18,7 +18,7 @@ import hmac
 import json
 from urllib.parse import urlencode
 
-from chalicelib.payments.base import CallbackRejected, KwargsError, OnlinePaymentMethod, PaymentStatus
+from chalicelib.payments.base import Callback, CallbackRejected, KwargsError, OnlinePaymentMethod, PaymentStatus
 
 ACME_STATES = {"paid": PaymentStatus.PAID, "failed": PaymentStatus.FAILED, "cancelled": PaymentStatus.CANCELLED,
                "created": PaymentStatus.PENDING}
@@ -44,8 +44,9 @@ class AcmePay(OnlinePaymentMethod):
         return {"payment_url": f"{self.kwargs['checkout_url']}?{urlencode(query)}", "payment_id": payment_id}
 
     @classmethod
-    def parse_callback(cls, kwargs: dict, headers: dict, body: bytes) -> tuple[str, PaymentStatus]:
-        """Acme posts {"transaction": "<payment id>", "state": "paid"} signed in `Acme-Signature`."""
+    def parse_callback(cls, kwargs: dict, headers: dict, body: bytes) -> Callback:
+        """Acme posts {"transaction": "<payment id>", "state": "paid", "amount": "499.00", "currency": "CZK"}
+        signed in `Acme-Signature`. The shop marks an order paid only when amount and currency are its own."""
         sent = headers.get("acme-signature") or ""
         if not hmac.compare_digest(sent.encode(), _sign(kwargs["secret"], body).encode()):
             raise CallbackRejected(401, "invalid signature")
@@ -53,10 +54,14 @@ class AcmePay(OnlinePaymentMethod):
             data = json.loads(body)
         except ValueError:
             raise CallbackRejected(400, "the body is not JSON") from None
+        if not isinstance(data, dict):
+            raise CallbackRejected(400, "the body must be a JSON object")
         state = ACME_STATES.get(str(data.get("state", "")).lower())
         if not data.get("transaction") or state is None:
             raise CallbackRejected(400, "transaction and state are required")
-        return str(data["transaction"]), state
+        amount, currency = data.get("amount"), data.get("currency")
+        return Callback(str(data["transaction"]), state, None if amount is None else str(amount),
+                        None if currency is None else str(currency))
 
 
 def _sign(secret: str, data: bytes) -> str:

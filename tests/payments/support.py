@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import time
 import uuid
 from decimal import Decimal
@@ -16,7 +17,7 @@ from chalicelib.orders.store import order_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "config" / "payments.json"
-SECRET = "test-gateway-secret-0123456789abcdef"  # TEST_API's secret in the shipped config
+SECRET = os.environ["TEST_GATEWAY_SECRET"]  # TEST_API's secret: ${TEST_GATEWAY_SECRET} in the shipped config
 
 
 def make_order(*, number: int = 1042, total: str = "1234.50", currency: str = "CZK",

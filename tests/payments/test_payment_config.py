@@ -91,8 +91,10 @@ BANK = "chalicelib.payments.modules.BankTransfer.BankTransfer"
     ({"implementation": BANK, "kwargs": {"iban": CZ_IBAN, "currency": "CZK", "note": "x" * 61}}, "kwarg note"),
     ({"implementation": BANK, "kwargs": {"iban": CZ_IBAN, "currency": "CZK", "note": "{order}"}}, "kwarg note"),
     ({"implementation": BANK, "kwargs": {"iban": CZ_IBAN, "currency": "CZK", "due_days": "7"}}, "kwarg due_days"),
-    ({"implementation": "chalicelib.payments.modules.TestGateway.TestGateway", "kwargs": {}},
-     "missing required kwarg 'secret'"),
+    ({"implementation": "chalicelib.payments.modules.TestGateway.TestGateway", "kwargs": {"secret": "short"}},
+     "kwarg secret: at least 16 characters"),
+    ({"implementation": "chalicelib.payments.modules.TestGateway.TestGateway",
+      "kwargs": {"secret": "x" * 16, "allow_in_production": True}}, "kwarg allow_in_production"),
     ({"implementation": "chalicelib.payments.modules.TestGateway.TestGateway", "kwargs": {"secret": "${NO_SUCH}"}},
      "environment variable NO_SUCH is not set"),
     ({"implementation": BANK, "kwargs": []}, '"kwargs" must be an object'),
@@ -192,3 +194,30 @@ def test_no_default_file_means_no_methods_but_a_named_file_must_exist(monkeypatc
     monkeypatch.setenv("PAYMENT_CONFIG_PATH", str(tmp_path / "payments.json"))
     with pytest.raises(config.ConfigError, match="does not exist"):
         config.load()
+
+
+def test_a_variable_with_a_default_may_be_unset(monkeypatch):
+    """The shipped config names TEST_API's secret as ${TEST_GATEWAY_SECRET:-}: none is committed, and
+    without the variable the test gateway takes no callbacks."""
+    monkeypatch.delenv("OPTIONAL_SECRET", raising=False)
+    methods = config.validate({"GW": {"implementation": "chalicelib.payments.modules.TestGateway.TestGateway",
+                                      "kwargs": {"secret": "${OPTIONAL_SECRET:-}", "merchant": "${MERCHANT:-M-1}"}}},
+                              base_dir=ROOT)
+    assert methods["GW"].kwargs["secret"] is None and methods["GW"].kwargs["merchant"] == "M-1"
+    monkeypatch.setenv("OPTIONAL_SECRET", "from-the-environment-0123")
+    methods = config.validate({"GW": {"implementation": "chalicelib.payments.modules.TestGateway.TestGateway",
+                                      "kwargs": {"secret": "${OPTIONAL_SECRET:-}"}}}, base_dir=ROOT)
+    assert methods["GW"].kwargs["secret"] == "from-the-environment-0123"
+
+
+def test_the_shipped_config_commits_no_secret():
+    import json
+    import re
+
+    shipped = json.loads(SHIPPED_CONFIG.read_text())
+    for key, entry in shipped.items():
+        if key.startswith("_"):
+            continue
+        for name, value in entry.get("kwargs", {}).items():
+            if re.search("secret|password|token|key", name, re.I):
+                assert re.fullmatch(r"\$\{[A-Z_]+(:-)?\}", value), (key, name, value)

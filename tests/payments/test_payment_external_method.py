@@ -61,9 +61,12 @@ def test_an_order_paid_through_the_example_method(acme, client):
     assert query["notify"] == f"{API}/payments/ACME_PAY/callback"
     assert query["return"] == f"https://shop.example/order/{order['token']}/completed"
 
-    wrong = acme_callback(client, {"transaction": "ACME-2001", "state": "paid"}, secret="not-the-secret")
+    wrong = acme_callback(client, {"transaction": "ACME-2001", "state": "paid", "amount": "499.00", "currency": "CZK"},
+                          secret="not-the-secret")
     assert wrong.status_code == 401
-    paid = acme_callback(client, {"transaction": "ACME-2001", "state": "paid"})
+    short = acme_callback(client, {"transaction": "ACME-2001", "state": "paid", "amount": "4.99", "currency": "CZK"})
+    assert short.status_code == 400 and stored_order(order["token"])["payment"]["status"] == "PENDING"
+    paid = acme_callback(client, {"transaction": "ACME-2001", "state": "paid", "amount": "499.00", "currency": "CZK"})
     assert paid.status_code == 200 and body(paid) == {"payment_id": "ACME-2001", "status": "PAID", "changed": True}
     assert service.payment_block(stored_order(order["token"]), API) == {"status": "PAID"}
     assert outbox_events("ORDER_FULLY_PAID")[0]["payload"]["method"] == "ACME_PAY"
@@ -96,6 +99,6 @@ def test_bound_to_a_country_from_the_dashboard_and_paid(acme, client):
     order = make_order(api_request=body(bound)["api_request"], number=2002, total="120.00")
     block = service.payment_block(order, API)
     assert block["data"]["payment_id"] == "ACME-2002"
-    paid = acme_callback(client, {"transaction": "ACME-2002", "state": "paid"})
+    paid = acme_callback(client, {"transaction": "ACME-2002", "state": "paid", "amount": "120.00", "currency": "CZK"})
     assert paid.status_code == 200
     assert service.payment_block(stored_order(order["token"]), API) == {"status": "PAID"}

@@ -12,6 +12,7 @@ from tests.helpers import auth, body, call, make_user
 from tests.payments.support import SECRET, make_order, outbox_events, stored_order
 
 API = "http://localhost"
+PAID = {"status": "PAID", "amount": "1234.50", "currency": "CZK"}  # make_order's total
 
 
 def started(api_request: str = "TEST_API", **kwargs) -> dict:
@@ -37,10 +38,10 @@ def callback(client, key: str, payload, *, secret: str | None = SECRET, signatur
 def test_callback_marks_paid_once(client):
     order = started()
     payment_id = order["payment_id"]
-    response = callback(client, "TEST_API", {"payment_id": payment_id, "status": "PAID"})
+    response = callback(client, "TEST_API", {"payment_id": payment_id, **PAID})
     assert response.status_code == 200
     assert body(response) == {"payment_id": payment_id, "status": "PAID", "changed": True}
-    again = callback(client, "TEST_API", {"payment_id": payment_id, "status": "PAID"})
+    again = callback(client, "TEST_API", {"payment_id": payment_id, **PAID})
     assert again.status_code == 200 and body(again)["changed"] is False
     assert [e["type"] for e in outbox_events()] == ["PAYMENT_STATUS_CHANGED", "ORDER_FULLY_PAID"]
     assert service.payment_block(stored_order(order["token"]), API) == {"status": "PAID"}
@@ -104,9 +105,40 @@ def test_callback_with_a_bad_body_is_400_naming_the_field(client, payload, messa
     assert body(response)["detail"].startswith(message)
 
 
+@pytest.mark.parametrize(("reported", "message"), [
+    ({"amount": "0.01", "currency": "CZK"}, "amount: 0.01 CZK is not the order's 1234.50 CZK"),
+    ({"amount": "1234.50", "currency": "EUR"}, "amount: 1234.50 EUR is not the order's 1234.50 CZK"),
+    ({"amount": 1234.5}, "amount, currency: a PAID callback must report the amount and currency paid"),
+    ({}, "amount, currency: a PAID callback must report the amount and currency paid"),
+    ({"amount": "lots", "currency": "CZK"}, "amount: 'lots' is not a decimal number"),
+    ({"amount": True, "currency": "CZK"}, "amount: a decimal number"),
+])
+def test_a_signed_paid_callback_must_report_the_orders_amount_and_currency(client, reported, message):
+    """Issue #16 item 11: a signed callback for 0.01 marked the order paid."""
+    order = started()
+    response = callback(client, "TEST_API", {"payment_id": order["payment_id"], "status": "PAID", **reported})
+    assert response.status_code == 400
+    assert body(response)["detail"].startswith(message)
+    assert stored_order(order["token"])["payment"]["status"] == "PENDING"
+    assert outbox_events() == []
+
+
+def test_the_amount_may_come_as_a_number_and_the_currency_in_lower_case(client):
+    order = started()
+    response = callback(client, "TEST_API", {"payment_id": order["payment_id"], "status": "PAID",
+                                             "amount": 1234.5, "currency": "czk"})
+    assert response.status_code == 200 and body(response)["status"] == "PAID"
+
+
+def test_a_failed_callback_needs_no_amount(client):
+    order = started()
+    response = callback(client, "TEST_API", {"payment_id": order["payment_id"], "status": "FAILED"})
+    assert response.status_code == 200 and body(response)["status"] == "FAILED"
+
+
 def test_callback_cannot_undo_paid(client):
     order = started()
-    callback(client, "TEST_API", {"payment_id": order["payment_id"], "status": "PAID"})
+    callback(client, "TEST_API", {"payment_id": order["payment_id"], **PAID})
     response = callback(client, "TEST_API", {"payment_id": order["payment_id"], "status": "FAILED"})
     assert response.status_code == 409
     assert body(response) == {"error": "the payment is PAID already"}
@@ -116,7 +148,7 @@ def test_callback_cannot_undo_paid(client):
 def test_callback_ignores_an_authorization_header(client):
     """A gateway's own credentials are not our JWTs: no 401 for them."""
     order = started()
-    data = json.dumps({"payment_id": order["payment_id"], "status": "PAID"}).encode()
+    data = json.dumps({"payment_id": order["payment_id"], **PAID}).encode()
     response = client.http.post("/payments/TEST_API/callback", body=data, headers={
         "Content-Type": "application/json", "X-Signature": sign(SECRET, data), "Authorization": "Bearer junk"})
     assert response.status_code == 200
@@ -169,6 +201,11 @@ def test_test_gateway_page_is_off_in_production(client, monkeypatch):
     monkeypatch.setenv("STAGE", "prod")
     reload_settings()
     assert call(client, "GET", f"/payments/TEST_API/test-gateway/{order['payment_id']}").status_code == 404
+    # Nor its callback (issue #16 item 11): test modules are not loaded on prod, however well signed.
+    paid = callback(client, "TEST_API", {"payment_id": order["payment_id"], **PAID})
+    assert paid.status_code == 404 and stored_order(order["token"])["payment"]["status"] == "PENDING"
+    assert "TEST_API" not in [m["key"] for m in service.configured_methods()]
+    assert "BANKTRANSFER_CZK" in [m["key"] for m in service.configured_methods()]
 
 
 # --- dashboard -----------------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ page has "Pay" and "Fail" buttons which mark the payment PAID or FAILED, as a re
 through its callback. The payment id is derived from the order token: paying the same order again gives
 the same id, and nothing is random.
 
-kwargs: `secret` (required: it signs callbacks to `POST /payments/<key>/callback`, as with a real gateway),
-`merchant` and `url` (accepted for the original's config, unused). The page is a test tool: anyone with the
-link can mark the payment paid, so it answers 404 on the `prod` stage unless the kwarg
-`allow_in_production` is true.
+kwargs: `secret` (optional: it signs callbacks to `POST /payments/<key>/callback`, as with a real gateway;
+without it callbacks are refused; the shipped config reads it from TEST_GATEWAY_SECRET), `merchant` and
+`url` (accepted for the original's config, unused). The page is a test tool: anyone with the link can mark
+the payment paid, so test modules are never loaded on the `prod` stage (config.load drops them).
 """
 
 from __future__ import annotations
@@ -23,18 +23,19 @@ PAGE = "test-gateway"
 
 class TestGateway(OnlinePaymentMethod):
     __test__ = False  # not a pytest test class, whatever its name
-    required_kwargs: ClassVar = ("secret",)
+    required_kwargs: ClassVar = ()
     remote_status: ClassVar[bool] = False  # the "gateway" is this API: its state is the stored status
     hosted_test_page: ClassVar[bool] = True
 
     @classmethod
     def validate_kwargs(cls, kwargs: dict) -> dict:
         result = super().validate_kwargs(kwargs)
-        if not isinstance(result["secret"], str) or len(result["secret"]) < 16:
+        secret = result.get("secret") or None  # "" (an unset ${VAR:-}): no callbacks
+        if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
             raise KwargsError("kwarg secret: at least 16 characters")
-        if not isinstance(result.get("allow_in_production", False), bool):
-            raise KwargsError("kwarg allow_in_production: true or false")
-        return result
+        if "allow_in_production" in result:
+            raise KwargsError("kwarg allow_in_production: no longer supported; test modules never load on prod")
+        return {**result, "secret": secret}
 
     @staticmethod
     def payment_id_for(order_token: str) -> str:
