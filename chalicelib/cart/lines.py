@@ -50,6 +50,20 @@ def _image(product: dict) -> dict | None:
     return {"id": int(entry["id"]), "media": f"/media/{entry['key']}", "type": entry["type"], "alt": entry.get("alt")}
 
 
+def _discount(price: dict) -> Decimal | None:
+    discount = price.get("discount")
+    return Decimal(str(discount)) if discount is not None and Decimal(str(discount)) > 0 else None
+
+
+def unit_net(variant: dict, price_list_code: str) -> Decimal | None:
+    """The variant's discounted net unit price in cents in that price list (None if unpriced): what a
+    line's `unit_price_without_vat` holds, read from the product item alone."""
+    price = price_in(variant, price_list_code)
+    if price is None:
+        return None
+    return money.quantize(money.discounted(Decimal(str(price["price"])), _discount(price)))
+
+
 def price_line(product: dict, variant: dict, context: pricing.Pricing, snapshot: dict, language: str) -> dict:
     """The priced fields of a line for this variant in this price list and country (400 if unpriced)."""
     price = price_in(variant, context.price_list["code"])
@@ -59,8 +73,7 @@ def price_line(product: dict, variant: dict, context: pricing.Pricing, snapshot:
     if rate is None:
         raise ApiError({"error": f"No VAT rate is set up for country {context.country and context.country['code']}."},
                        400)
-    discount = price.get("discount")
-    discount = discount if discount is not None and Decimal(str(discount)) > 0 else None
+    discount = _discount(price)
     net = money.discounted(Decimal(str(price["price"])), discount)
     return {
         "product_id": int(product["id"]),
@@ -68,7 +81,7 @@ def price_line(product: dict, variant: dict, context: pricing.Pricing, snapshot:
         "unit_price_without_vat": money.quantize(net),
         "unit_price_incl_vat": money.quantize(money.with_vat(net, rate)),
         "vat_rate": rate,
-        "discount": None if discount is None else Decimal(str(discount)),
+        "discount": discount,
         "title": ((product.get("translations") or {}).get(language) or {}).get("title") or "",
         "product_slug": ((product.get("translations") or {}).get(language) or {}).get("slug") or "",
         "product_variant_name": variant_name(product, variant, attributes.attribute_lookup(snapshot), language),

@@ -7,6 +7,9 @@ add to cart 4 (cart and product in one BatchGetItem, pricing, catalog reference,
 Differences from the original, on purpose:
 * a bad add-to-cart body creates no cart (the original leaves an orphan);
 * changing the country or price list re-prices every line in the new one (the original crashes);
+* adding a SKU again or changing its quantity re-prices that line, and checkout refuses an order whose
+  prices changed since the cart showed them (re-pricing the cart): the original charged a line's first
+  price for the cart's 30 days;
 * a quantity beyond the stock is refused with a message naming what is left;
 * a payment method must belong to the cart's country and be offered with the chosen shipping method;
 * an ordered cart can no longer be changed from the storefront.
@@ -149,8 +152,10 @@ def _add_line(cart: dict, item: dict, product: dict | None) -> int:
     _apply_context(cart, context)
     current = next((line for line in cart.setdefault("lines", []) if line["sku"] == item["sku"]), None)
     if current is not None:
-        # As the original: re-adding only increments the quantity, the price stays what it was.
+        # Every change re-prices the line it changes (the original kept the first price for ever): the
+        # cart shows what the order will charge.
         _check_stock(variant, int(current["quantity"]) + item["quantity"])
+        current.update(lines.price_line(product, variant, context, snapshot, cart["language"]))
         current["quantity"] = int(current["quantity"]) + item["quantity"]
         return 200
     if len(cart["lines"]) >= MAX_LINES:
@@ -236,14 +241,23 @@ def _line(cart: dict, sku: str) -> dict:
 
 def update_quantity(token: str, body) -> None:
     data = UPDATE_QUANTITY.validate(body)
+    cart = get_or_404(token, None)
+    line = _line(cart, data["sku"])
+    found = catalog_products.get_product(line["product_id"])
+    variant = lines.find_variant(found, data["sku"]) if found and found.get("published") else None
+    priced = None
+    if variant is not None:
+        # The changed line is re-priced (the original kept the price it was added at, contract K26).
+        context = pricing.load_for_cart(cart.get("country"), cart.get("pricelist"))
+        priced = lines.price_line(found, variant, context, catalog_snapshot(), cart.get("language") or "en")
 
     def change(cart: dict) -> None:
         line = _line(cart, data["sku"])
-        found = catalog_products.get_product(line["product_id"])
-        variant = lines.find_variant(found, data["sku"]) if found else None
         if variant is not None and data["quantity"] > int(line["quantity"]):
             _check_stock(variant, data["quantity"])
-        line["quantity"] = data["quantity"]  # the price is not recomputed (contract K26)
+        if priced is not None:
+            line.update(priced)
+        line["quantity"] = data["quantity"]
 
     _mutate(token, change, missing=None)
 

@@ -2,23 +2,29 @@
 
 1. The body and the cart are checked; each failure answers 400 with its own message (the original
    answers one meaningless string for all of them).
-2. The methods are read again (they may have been switched off), the products too, for their stock.
+2. The methods are read again (they may have been switched off), the products too, for their stock,
+   and every line is priced again: an order whose prices changed since the cart showed them is refused
+   (400 naming the lines) and the cart re-priced, so nobody pays a price they have not seen.
 3. One TransactWriteItems then: creates the order (a snapshot of what was bought and at what price),
    marks the cart ordered (conditional on the cart being unchanged and not ordered yet), takes the
    stock of every line (conditional: never below 0, the last piece can be bought), adds to the sales
    and daily-stats counters, links the order to the user, and records ORDER_SAVE in the outbox.
 
 The same cart is ordered once: a retried submit finds the cart's `order_token` and gets the same order.
-Costs: cart, two method rows, products (one BatchGetItem), the order number, the transaction: 6 calls.
+Costs: cart, two method rows, products (one BatchGetItem), the order number, the transaction: 6 calls
+(+2, pricing and catalog reference, when a price changed).
 """
 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from chalicelib.cart import lines
 from chalicelib.cart import store as cart_store
+from chalicelib.catalog import pricing
 from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.reference import catalog_snapshot
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.http.validation import Boolean, Schema, String
@@ -84,6 +90,34 @@ def _check_products(cart: dict) -> dict[int, dict]:
             raise CheckoutError(f"{line.get('title') or line['sku']} ({line['sku']}) is no longer sold; "
                                 "remove it from the cart.")
     return found
+
+
+def _check_prices(cart: dict, found: dict[int, dict]) -> None:
+    """The order charges today's prices, and only prices the shopper has seen: when a line's net price
+    changed since it was put in the cart, the cart is re-priced and the order refused, naming what
+    changed. The check reads the products already loaded; only a change costs the pricing reads. (A VAT
+    rate changed meanwhile reaches a cart at its next change; the net price is what a merchant sets.)"""
+    stale = [line for line in cart["lines"]
+             if lines.unit_net(lines.find_variant(found[int(line["product_id"])], line["sku"]), cart.get("pricelist"))
+             != Decimal(line["unit_price_without_vat"])]
+    if not stale:
+        return
+    context = pricing.load_for_cart(cart.get("country"), cart.get("pricelist"))
+    snapshot = catalog_snapshot()
+    changed = []
+    for line in stale:
+        product = found[int(line["product_id"])]
+        was = context.format(line["unit_price_incl_vat"])
+        line.update(lines.price_line(product, lines.find_variant(product, line["sku"]), context, snapshot,
+                                     cart.get("language") or "en"))
+        changed.append(f"{line.get('title') or line['sku']} ({line['sku']}) now costs "
+                       f"{context.format(line['unit_price_incl_vat'])}, not {was}")
+    try:
+        cart_store.save(cart)  # the cart shows the new prices
+    except cart_store.CartChanged:
+        pass  # changed meanwhile: the next checkout looks again
+    raise CheckoutError("Prices changed since you added them to the cart: " + "; ".join(changed)
+                        + ". Your cart shows the new prices; check it and order again.")
 
 
 def _build_order(cart: dict, data: dict, number: int) -> dict:
@@ -167,6 +201,7 @@ def place_order(body) -> tuple[str, int]:
         if int(cart["payment_method_country"]["id"]) not in cart["shipping_method_country"]["payment_methods"]:
             raise CheckoutError("The chosen payment method is no longer offered with the shipping method.")
         found = _check_products(cart)
+        _check_prices(cart, found)
         try:
             order = _build_order(cart, data, db.next_id("order"))
             ops = _operations(cart, order, found)
