@@ -71,9 +71,11 @@ def update_detail(req: Req):
 
 
 @routes.route("/user/password", ["PUT", "PATCH"], access=AUTHENTICATED, body=schemas.OWN_PASSWORD,
-              summary="Change one's own password; the old one is required (U13).", response="PasswordUpdated")
+              summary="Change one's own password; the old one is required (U13). Every other session ends.",
+              response="PasswordUpdated")
 def change_own_password(req: Req):
-    service.change_own_password(req.require_user().item, req.data["old_password"], req.data["new_password"])
+    service.change_own_password(req.require_user().item, req.data["old_password"], req.data["new_password"],
+                                req.claims or {})
     return PASSWORD_UPDATED
 
 

@@ -68,8 +68,7 @@ def refresh_access(refresh: str) -> dict:
     if store.is_revoked(claims["jti"]):
         raise ApiError({"detail": "Token is blacklisted", "code": "token_not_valid"}, 401)
     user = store.get_user(claims["user_id"])
-    if (user is None or not user.get("is_active", True)
-            or tokens.generation(claims) != int(user.get("token_generation", 0))):
+    if user is None or not user.get("is_active", True) or not tokens.current_for(claims, user):
         raise ApiError({"detail": "Token is invalid or expired", "code": "token_not_valid"}, 401)
     return {"access": tokens.issue_access(claims)}
 
@@ -94,15 +93,21 @@ def update_profile(email: str, fields: dict) -> dict:
 def logout_everywhere(email: str) -> None:
     """Invalidate every access and refresh token of the user issued so far."""
     try:
+        db.update("main", keys.user(email), set_fields={"kept_session": None},
+                  condition="attribute_exists(PK)", return_new=False)
         db.increment("main", keys.user(email), "token_generation", condition="attribute_exists(PK)")
     except db.ConditionFailed:
         raise ApiError({"error": "User does not exist"}, 404) from None
 
 
-def change_own_password(user: dict, old_password: str, new_password: str) -> None:
+def change_own_password(user: dict, old_password: str, new_password: str, claims: dict) -> None:
+    """A new password ends every other session of the user (a stolen one included); the session that
+    changed it goes on, so the shopper is not logged out by their own change."""
     if not passwords.check_password(old_password, user.get("password", "")):
         raise ValidationError.field("old_password", "Wrong password.")
-    store.update_user(user["email"], {"password": hash_password(new_password)})
+    db.increment("main", keys.user(user["email"]), "token_generation", set_fields={
+        "password": hash_password(new_password),
+        "kept_session": {"ver": tokens.generation(claims), "sid": tokens.session(claims)}})
 
 
 def ensure_superuser(email: str, password: str) -> bool:
@@ -127,7 +132,7 @@ def load_principal(claims: dict) -> Principal | None:
         return None
     if not user.get("is_active", True):
         raise ApiError({"detail": "User is inactive", "code": "user_inactive"}, 401)
-    if tokens.generation(claims) != int(user.get("token_generation", 0)):
-        raise invalid_token_error()  # issued before "log out everywhere"
+    if not tokens.current_for(claims, user):
+        raise invalid_token_error()  # issued before "log out everywhere", or to a deleted account
     return Principal(email=user["email"], is_admin=bool(user.get("is_admin")), is_staff=bool(user.get("is_staff")),
                      is_active=True, item=user, _permission_loader=_permissions)
