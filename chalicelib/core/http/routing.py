@@ -240,7 +240,12 @@ def _dispatch(spec: RouteSpec, handler: Callable, raw_request, params: dict) -> 
         result = handler(req, **{k: unquote(v) for k, v in params.items()})
     except ApiError as error:
         return json_response(error.body, error.status, error.headers)
-    except Exception:  # noqa: BLE001 - the contract never answers an HTML page or a stack trace
+    except Exception as error:  # noqa: BLE001 - the contract never answers an HTML page or a stack trace
+        if _item_too_large(error):
+            # Every field has its own limit, but the item (a product with all its languages, variants and
+            # prices) may still pass DynamoDB's 400 KB: 400 naming the body's largest field.
+            logger.warning("%s %s: the item would pass DynamoDB's 400 KB", spec.method, spec.path)
+            return json_response(_too_large_body(req), 400)
         logger.exception("unhandled error in %s %s", spec.method, spec.path)
         return json_response({"detail": "Internal server error."}, 500)
     if isinstance(result, Response):
@@ -283,3 +288,40 @@ class Routes:
             return handler
 
         return decorator
+
+
+TOO_LARGE = "Too large to store: an item holds at most 400 KB. Shorten this field, the largest sent."
+
+
+def _item_too_large(error: Exception) -> bool:
+    response = getattr(error, "response", None)
+    if not isinstance(response, dict):
+        return False
+    info = response.get("Error") or {}
+    return info.get("Code") == "ValidationException" and "size has exceeded" in str(info.get("Message", ""))
+
+
+def _too_large_body(req: Req) -> dict:
+    """`{"a": {"b": [TOO_LARGE]}}` for the body's largest leaf `a.b` (by its JSON size)."""
+    try:
+        body = req.json_body()
+    except ApiError:
+        body = None
+    best: tuple[int, list] = (-1, [])
+    stack: list[tuple[Any, list]] = [(body, [])]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((child, [*path, key]) for key, child in value.items())
+        elif isinstance(value, list) and value and isinstance(value[0], (dict, list)):
+            stack.extend((child, [*path, index]) for index, child in enumerate(value))
+        else:
+            size = len(json.dumps(value, default=str))
+            if size > best[0]:
+                best = (size, path)
+    if not best[1]:
+        return {"detail": TOO_LARGE}
+    nested: Any = [TOO_LARGE]
+    for key in reversed(best[1]):
+        nested = {str(key): nested}
+    return nested

@@ -116,11 +116,15 @@ class Boolean(Field):
         return {"type": "boolean"}
 
 
+# Integers fit the original's integer columns (and far inside DynamoDB's 38 digits): 10**40 is a 400.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
 class Integer(Field):
     def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kw):
         super().__init__(**kw)
-        self.min_value = min_value
-        self.max_value = max_value
+        self.min_value = INT_MIN if min_value is None else min_value
+        self.max_value = INT_MAX if max_value is None else max_value
 
     def convert(self, value: Any) -> int:
         if isinstance(value, bool):
@@ -140,7 +144,7 @@ class Integer(Field):
         return number
 
     def json_schema(self) -> dict:
-        return {"type": "integer"}
+        return {"type": "integer", "minimum": self.min_value, "maximum": self.max_value}
 
 
 class DecimalField(Field):
