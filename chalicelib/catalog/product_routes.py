@@ -4,7 +4,7 @@
 from chalicelib.catalog import product_schemas, product_views, products
 from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
-from chalicelib.core.http.errors import NotFound
+from chalicelib.core.http.errors import NotFound, ValidationError
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 
 routes = Routes(__name__, tag="catalog")
@@ -36,6 +36,9 @@ def all_products(req: Req):
               body=product_schemas.PRODUCT, summary="Create a product with its variants and prices (P10).",
               status=201, response="DashboardProduct")
 def create_product(req: Req):
+    if not req.json_body():
+        # `{}` or no body made a blank product; the dashboard always sends the editor's fields.
+        raise ValidationError({"non_field_errors": ["No data provided"]})
     product = products.create_product(req.data)
     return json_response(product_views.dashboard_detail(product, req.origin(), id_as_string=False), 201)
 

@@ -44,3 +44,23 @@ def test_an_oversized_update_keeps_the_product_as_it_was(client, ids):
     assert response.status_code == 400 and "description" in body(response)["translations"]["cs"]
     kept = body(call(client, "GET", path, headers=admin_headers()))["translations"]["cs"]
     assert kept["description"] != "é" * 300_000
+
+
+# --- item 10: bodies and paths that are not what they look like -------------------------------------------
+
+def test_an_empty_product_body_creates_nothing(client, ids):
+    for sent in ({}, None):
+        response = call(client, "POST", "/product/dashboard/detail/", sent, admin_headers())
+        assert response.status_code == 400 and body(response) == {"non_field_errors": ["No data provided"]}
+    assert body(call(client, "GET", "/product/dashboard/", headers=admin_headers()))["count"] == 0
+
+
+def test_an_id_in_other_digits_is_not_an_id(client, ids):
+    created = call(client, "POST", "/product/dashboard/detail/", product_payload(ids), admin_headers())
+    product_id = body(created)["id"]
+    assert product_id == 1
+    query = "?country=CZ&pricelist=CZK_retail"
+    assert call(client, "GET", f"/product/storefront/1/{query}").status_code == 200
+    for path in ("/product/storefront/\u0661/", "/product/storefront/%D9%A1/", "/product/dashboard/detail/\uff11/"):
+        response = call(client, "GET", path + query, headers=admin_headers())
+        assert response.status_code == 404, (path, response.body)

@@ -30,7 +30,7 @@ from chalicelib.core import observability
 from chalicelib.core.auth import tokens
 from chalicelib.core.auth.access import Access, Principal, check
 from chalicelib.core.http import i18n, multipart
-from chalicelib.core.http.errors import ApiError, NotAuthenticated, invalid_token_error
+from chalicelib.core.http.errors import ApiError, NotAuthenticated, NotFound, invalid_token_error
 from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.http.validation import Schema
 from chalicelib.core.settings import get_settings
@@ -237,7 +237,11 @@ def _dispatch(spec: RouteSpec, handler: Callable, raw_request, params: dict) -> 
             check(spec.access, req.user)
         if spec.body is not None:
             req.data = spec.body.validate(req.json_body())
-        result = handler(req, **{k: unquote(v) for k, v in params.items()})
+        path_params = {k: unquote(v) for k, v in params.items()}
+        if any(ch.isdigit() and not ch.isascii() for value in path_params.values() for ch in value):
+            # int("١") is 1: /product/storefront/١ answered product 1. Ids and codes are ASCII.
+            raise NotFound()
+        result = handler(req, **path_params)
     except ApiError as error:
         return json_response(error.body, error.status, error.headers)
     except Exception as error:  # noqa: BLE001 - the contract never answers an HTML page or a stack trace
