@@ -31,7 +31,7 @@ SCHEMAS = {
         product_id=INTEGER,
         product_variant_sku=STRING,
         product_slug=STRING,
-        product_variant_name=STRING,
+        product_variant_name=nullable(STRING),  # null when a text it needs is missing (contract K23)
         product_title=STRING,
         unit_price_without_vat=STRING,
         unit_price_incl_vat=STRING,
@@ -65,8 +65,8 @@ SCHEMAS = {
         user=nullable(STRING),
         shipping_method_country=nullable(INTEGER),
         payment_method_country=nullable(INTEGER),
-        country=STRING,
-        pricelist=STRING,
+        country=nullable(STRING),  # a shop with no country yet (contract K25: <code>|null)
+        pricelist=nullable(STRING),
     ),
     "BillingInfo": obj(
         {"safe_deleted": BOOLEAN, **ADDRESS},

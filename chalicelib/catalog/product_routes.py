@@ -51,7 +51,7 @@ def get_product(req: Req, product_id: str):
 
 @routes.route("/product/dashboard/detail/{product_id}", ["PUT"], access=PRODUCT_CHANGE,
               body=product_schemas.PRODUCT, summary="Replace a product; variants upserted by SKU (P12, 10.2).",
-              response="DashboardProduct")
+              response="DashboardProduct", errors=(409,))  # 409: changed by another save meanwhile
 def replace_product(req: Req, product_id: str):
     return product_views.dashboard_detail(products.replace_product(product_id, req.data), req.origin())
 

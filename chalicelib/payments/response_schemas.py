@@ -5,19 +5,20 @@ only when the document is built."""
 
 from __future__ import annotations
 
-from chalicelib.core.http.openapi import BOOLEAN, STRING, array, obj
+from chalicelib.core.http.openapi import BOOLEAN, STRING, array, nullable, obj
 
 SCHEMAS = {
+    # payment_summary(): every field but the history is null for an order whose payment never started.
     "OrderPayment": obj(
-        status=STRING,
-        method=STRING,
-        payment_type=STRING,
-        payment_id=STRING,
-        amount=STRING,
-        currency=STRING,
-        create_at=STRING,
-        update_at=STRING,
-        checked_at=STRING,
+        status=nullable(STRING),
+        method=nullable(STRING),
+        payment_type=nullable(STRING),
+        payment_id=nullable(STRING),
+        amount=nullable(STRING),
+        currency=nullable(STRING),
+        create_at=nullable(STRING),
+        update_at=nullable(STRING),
+        checked_at=nullable(STRING),
         history=array(obj(status=STRING, at=STRING, source=STRING)),
     ),
     "PaymentCallbackResult": obj(payment_id=STRING, status=STRING, changed=BOOLEAN),

@@ -196,7 +196,7 @@ DASHBOARD_QUERY = Schema(
     page=Choice(DASHBOARD_PAGES),
 )
 
-SCHEDULE_TRAINING = Schema("RecommenderScheduleTraining", model_name=String(max_length=100))
+SCHEDULE_TRAINING = Schema("RecommenderScheduleTraining", model_name=String(max_length=100, strict=True))
 
 
 def _cascade() -> ListOf:

@@ -52,15 +52,18 @@ class Field:
 
 class String(Field):
     def __init__(self, *, max_length: int | None = None, min_length: int | None = None,
-                 allow_blank: bool = False, trim: bool = True, **kw):
+                 allow_blank: bool = False, trim: bool = True, strict: bool = False, **kw):
         super().__init__(**kw)
         self.max_length = max_length
         self.min_length = min_length
         self.allow_blank = allow_blank
         self.trim = trim
+        self.strict = strict  # only a JSON string (DRF, like the original, also takes numbers as text)
 
     def convert(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+            raise FieldError(["Not a valid string."])
+        if self.strict and not isinstance(value, str):
             raise FieldError(["Not a valid string."])
         text = str(value)
         if self.trim:
