@@ -34,6 +34,8 @@ ERRORS = {
             "content": {"application/json": {"schema": {"oneOf": [ERROR, {"type": "string"}]}}}},
     "413": {"description": "The upload is too large",
             "content": {"application/json": {"schema": ERROR}}},
+    "415": {"description": "A Content-Type the operation does not read (Chalice's `{Code, Message}`)",
+            "content": {"application/json": {"schema": ERROR}}},
     "429": {"description": "Too many attempts: wait `Retry-After` seconds",
             "content": {"application/json": {"schema": ERROR}}},
     "500": {"description": "Unexpected failure: `{detail}` (never a page or a trace)",
@@ -154,7 +156,7 @@ def _errors(spec: RouteSpec, params: list[str]) -> dict:
     if params:
         codes.add(404)
     if spec.body is not None or spec.method in ("POST", "PUT", "PATCH"):
-        codes.add(400)
+        codes.update((400, 415))
     empty = EMPTY_ERRORS.get(f"{spec.method} {spec.path}", ())
     codes.update(empty)
     return {str(code): _no_body(ERRORS[str(code)]) if code in empty else ERRORS[str(code)] for code in sorted(codes)}

@@ -287,8 +287,11 @@ class Routes:
                 raw_request = self.blueprint.current_request
                 return _dispatch(specs[raw_request.method.upper()], handler, raw_request, params)
 
+            # Chalice answers 415 itself to a Content-Type outside the route's list, even on a GET: a route
+            # that reads no body takes any (a stray header is no reason to refuse a read).
+            reads_body = any(m.upper() in ("POST", "PUT", "PATCH") for m in methods)
             self.blueprint.route(path, methods=[m.upper() for m in methods],
-                                 content_types=content_types or JSON_TYPES)(view)
+                                 content_types=content_types or (JSON_TYPES if reads_body else ["*/*"]))(view)
             return handler
 
         return decorator
