@@ -54,10 +54,10 @@ def load_orders() -> dict[str, int]:
     for positions, ratings, comments in ORDERS:
         bought = [(catalog[i], _in_stock(catalog[i])) for i in positions]
         token = carts.create_cart({"sku": bought[0][1]["sku"], "product": int(bought[0][0]["id"]), "quantity": 1,
-                                   "country": "CZ", "pricelist": "CZK"}, SHOPPER)
+                                   "country": "CZ"}, SHOPPER)  # the country's own price list
         for product, variant in bought[1:]:
             carts.add_item(token, {"sku": variant["sku"], "product": int(product["id"]), "quantity": 1,
-                                   "country": "CZ", "pricelist": "CZK"}, SHOPPER)
+                                   "country": "CZ"}, SHOPPER)  # the country's own price list
         carts.set_info(token, "shipping_info", SHIPPING_INFO)
         carts.set_info(token, "billing_info", BILLING_INFO)
         carts.set_shipping_method(token, shipping_row)
