@@ -396,3 +396,38 @@ def test_imported_table_answers_as_moto_does(patch_restored):
     plain, patched = run(patched=False), run(patched=True)
     assert patched == plain
     assert plain[:2] == ["COMPLETED", 30] and len(plain[2]) == 8 and len(plain[3]) == 10
+
+
+def test_answers_written_as_json_keep_every_type(patch_restored):
+    """The data-plane answers moto_fast writes with json.dumps: binary, sets, maps, lists, null, numbers,
+    consumed capacity and a transaction's item reads, as moto's own serializer writes them."""
+    item = {"PK": S("T"), "SK": S("1"), "bin": {"B": b"\x00\xffdata"}, "bins": {"BS": [b"a", b"b"]},
+            "nums": {"NS": ["1", "2.5"]}, "strs": {"SS": ["x", "y"]}, "nothing": {"NULL": True},
+            "flag": {"BOOL": False}, "deep": {"M": {"list": {"L": [N("7"), S("é"), {"M": {}}]}}}}
+
+    def run(patched):
+        if patched:
+            assert moto_fast.install()
+        else:
+            moto_fast.uninstall()
+        with mock_aws():
+            ddb = boto3.client("dynamodb", region_name="eu-central-1")
+            _create_tables(ddb)
+            answers = [ddb.put_item(TableName=MAIN_TABLE, Item=item, ReturnConsumedCapacity="TOTAL")]
+            key = {"PK": S("T"), "SK": S("1")}
+            answers.append(ddb.get_item(TableName=MAIN_TABLE, Key=key, ReturnConsumedCapacity="INDEXES"))
+            answers.append(ddb.query(TableName=MAIN_TABLE, KeyConditionExpression="PK = :p",
+                                     ExpressionAttributeValues={":p": S("T")}, ReturnConsumedCapacity="TOTAL"))
+            missing = {"PK": S("none"), "SK": S("1")}
+            answers.append(ddb.batch_get_item(RequestItems={MAIN_TABLE: {"Keys": [key, missing]}}))
+            answers.append(ddb.transact_get_items(TransactItems=[{"Get": {"TableName": MAIN_TABLE, "Key": key}}]))
+            answers.append(ddb.update_item(TableName=MAIN_TABLE, Key=key, UpdateExpression="ADD nums :n",
+                                           ExpressionAttributeValues={":n": {"NS": ["3"]}}, ReturnValues="ALL_NEW"))
+            answers.append(ddb.scan(TableName=MAIN_TABLE, Limit=1))
+            for answer in answers:
+                answer.pop("ResponseMetadata")
+            return answers
+
+    patched, plain = run(patched=True), run(patched=False)
+    assert patched == plain
+    assert patched[1]["Item"]["bin"] == {"B": b"\x00\xffdata"} and patched[1]["ConsumedCapacity"]["TableName"]
