@@ -345,10 +345,14 @@ def main() -> int:
     port = int(re.search(r":(\d+)", args.url.split("//", 1)[1]).group(1))
     status_url = args.status_url or re.sub(r":\d+", f":{port + 1}", args.url.rstrip("/"), count=1) + "/status"
     email, password = args.editor.split(":", 1)
-    status, tokens = shop.call(None, "POST", "/user/login", {"email": email, "password": password,
-                                                              "dashboard_login": True})
-    assert status == 200, tokens
-    editor = tokens["access"]
+
+    def login() -> str:
+        status, tokens = shop.call(None, "POST", "/user/login", {"email": email, "password": password,
+                                                                  "dashboard_login": True})
+        assert status == 200, tokens
+        return tokens["access"]
+
+    editor = login()
     catalog = Catalog(shop)
     print(f"{args.url}: {len(catalog.products)} products sampled from {len(catalog.categories)} categories "
           f"(pages 1, 5, 20), price list {catalog.pricelist}")
@@ -361,6 +365,7 @@ def main() -> int:
 
     seeded = 0
     for target in [int(n) for n in args.seed_orders.split(",") if n.strip()]:
+        editor = login()  # the 1,000 checkouts outlast an access token (5 minutes)
         product, sku = new_product(shop, editor, catalog, stock=5)
         token = checkout(shop, catalog, product, sku)
         shop.take()

@@ -126,9 +126,10 @@ class LocalStack:
     def start_aws(self) -> None:
         from moto.server import ThreadedMotoServer
 
-        from infra.local import journal, moto_serial
+        from infra.local import journal, moto_serial, moto_server
 
         moto_serial.install()  # requests one at a time, as DynamoDB serializes writes (no oversold stock)
+        moto_server.tune()  # keep-alive connections, the service routing read once
         journal.install()  # accepted writes reach .data/ before their answer (inactive until restored)
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log is noise here
