@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from chalicelib.catalog.pricelists import DEFAULT_POINTER
-from chalicelib.catalog.reference import PRICE_LISTS, PRICING
+from chalicelib.catalog.reference import PRICE_LISTS, pricing_items
 from chalicelib.core import money
 from chalicelib.core.http.errors import ApiError, ValidationError
-from chalicelib.core.store import db
 from chalicelib.localization.service import PricingPlace, normalize_code
 
 
@@ -45,7 +44,7 @@ class Pricing:
 
 
 def _items() -> list[dict]:
-    return list(db.query("main", partition=("PK", PRICING), consistent=True))
+    return pricing_items()
 
 
 def _default_code(items: list[dict]) -> str | None:
@@ -53,7 +52,7 @@ def _default_code(items: list[dict]) -> str | None:
 
 
 def load(country_code: str | None, pricelist_code: str | None) -> Pricing:
-    """One consistent Query of the PRICING partition; resolution happens in memory. Lenient, as the
+    """The PRICING partition (core/store/versioned.py); resolution happens in memory. Lenient, as the
     original's storefront reads: an unknown code means the default."""
     items = _items()
     price_lists = {p["code"]: p for p in items if PRICE_LISTS.owns(p)}

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chalicelib.core.store import db, keys
+from chalicelib.core.store import db, keys, versioned
 from chalicelib.core.store.entities import Collection, now_iso
 
 PRICING = "PRICING"  # shared with the catalog's price lists (catalog/reference.py)
 
+versioned.register(PRICING)  # read whole per request: served from the container's copy while unchanged
 COUNTRIES = Collection("COUNTRY", numeric_ids=False, id_field="code", partition=PRICING)
 CURRENCIES = Collection("CURRENCY", numeric_ids=False, id_field="code", partition=PRICING)
 VAT_GROUPS = Collection("VATGROUP", partition=PRICING)

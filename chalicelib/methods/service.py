@@ -35,7 +35,7 @@ from typing import Any
 from chalicelib.core import media, money
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import KEEP, changed_fields
-from chalicelib.core.store import db
+from chalicelib.core.store import db, versioned
 from chalicelib.core.store.entities import now_iso
 from chalicelib.localization import service as localization
 from chalicelib.localization.service import PricingPlace
@@ -81,7 +81,7 @@ class Place:
 
 
 def _place(country_code: str | None) -> Place:
-    items = list(db.query("main", partition=("PK", PRICING), consistent=True))
+    items = versioned.read(PRICING)
     pricing = PricingPlace(items, country_code)
     currencies = {code: {"code": code, "symbol": c.get("symbol") or code,
                          "symbol_position": c.get("symbol_position") or "AFTER"}

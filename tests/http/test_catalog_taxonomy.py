@@ -660,22 +660,38 @@ def test_C7_missing_unpublished_or_hidden_is_404_with_an_empty_body(client, shop
     assert response.status_code == 404 and response.body in (b"", "")
 
 
-def test_C6_C7_cost_one_dynamodb_call(client, shop_tree):
+def test_C6_C7_cost_no_dynamodb_call_on_a_warm_container_and_one_when_the_catalog_changed(client, shop_tree):
+    """Issue 14: the tree comes from the container's copy of the CATALOG partition; a version check
+    (one GetItem) once the copy is older than CHECK_SECONDS, and a Query only when the version moved."""
+    from chalicelib.core.store import versioned
+
     operations: list[str] = []
+    clock = [1000.0]
 
     def count(event_name, **_kwargs):
-        operations.append(event_name)
+        operations.append(event_name.rsplit(".", 1)[-1])
 
-    for path in ("/category/storefront/", "/category/storefront/4/"):
-        assert call(client, "GET", path).status_code == 200  # warm-up (clients, caches)
+    def measured(path: str) -> list[str]:
         db.client().meta.events.register("before-call.dynamodb", count)
         try:
             operations.clear()
             assert call(client, "GET", path, headers={"Accept-Language": "cs"}).status_code == 200
         finally:
             db.client().meta.events.unregister("before-call.dynamodb", count)
-        assert len(operations) <= 1, (path, operations)
-        assert operations == ["before-call.dynamodb.Query"]
+        return list(operations)
+
+    versioned.set_clock(lambda: clock[0])
+    try:
+        for path in ("/category/storefront/", "/category/storefront/4/"):
+            assert call(client, "GET", path).status_code == 200  # warm-up (clients, caches)
+            assert measured(path) == [], path
+        clock[0] += versioned.CHECK_SECONDS + 0.1
+        assert measured("/category/storefront/") == ["GetItem"]  # unchanged: the copy stays
+        clock[0] += versioned.CHECK_SECONDS + 0.1
+        db.update("main", {"PK": "CATALOG", "SK": "~VERSION"}, set_fields={"version": 999})  # another container
+        assert measured("/category/storefront/") == ["GetItem", "Query"]
+    finally:
+        versioned.set_clock(None)
 
 
 # --- functions for the storefront engineer -------------------------------------------------------------

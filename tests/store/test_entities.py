@@ -39,6 +39,9 @@ def test_natural_ids_and_uniqueness_claims(aws):
 
 
 def test_shared_partition_collections_read_together(aws):
+    from chalicelib.core.store import versioned
+
+    versioned.register("PRICING")  # as localization/store.py does
     countries = Collection("COUNTRY", numeric_ids=False, id_field="code", partition="PRICING")
     groups = Collection("VATGROUP", partition="PRICING")
     countries.create({"name": "Czechia"}, "CZ")
@@ -49,7 +52,10 @@ def test_shared_partition_collections_read_together(aws):
     assert [g["id"] for g in groups.list()] == [first["id"], first["id"] + 1]
     assert groups.soft_delete(first["id"]) and [g["name"] for g in groups.list()] == ["Reduced"]
     everything = list(db.query("main", partition=("PK", "PRICING"), consistent=True))
-    assert {item["SK"].split("#")[0] for item in everything} == {"COUNTRY", "VATGROUP"}
+    # The partition also holds its version (core/store/versioned.py), bumped by each of these writes.
+    assert {item["SK"].split("#")[0] for item in everything} == {"COUNTRY", "VATGROUP", "~VERSION"}
+    assert next(item for item in everything if item["SK"] == "~VERSION")["version"] == 5
+    assert {item["SK"].split("#")[0] for item in versioned.read("PRICING")} == {"COUNTRY", "VATGROUP"}
     assert sum(1 for item in everything if countries.owns(item)) == 2
     assert countries.update("CZ", {"name": "Czech Republic"})["name"] == "Czech Republic"
     assert countries.get("CZ")["name"] == "Czech Republic" and countries.get("XX") is None

@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import keys
+from chalicelib.core.store import keys, versioned
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -52,9 +52,23 @@ def aws_client(service: str):
 
 
 def reset_clients() -> None:
-    """Forget cached clients (tests start a new emulated AWS per test)."""
+    """Forget cached clients and reference copies (tests start a new emulated AWS per test)."""
     with _lock:
         _clients.clear()
+    versioned.forget()
+
+
+def _wrote(logical: str, *keys_or_items: dict) -> None:
+    """After a single-item write: bump the version of a reference partition it belongs to."""
+    if logical != "main":
+        return
+    for partition in sorted(versioned.touched_partitions(keys_or_items)):
+        versioned.forget([partition])
+        spec = versioned.bump_operation(partition)["Update"]
+        client().update_item(TableName=table("main"), Key=serialize(spec["key"]),
+                             UpdateExpression=spec["expression"], ExpressionAttributeNames=spec["names"],
+                             ExpressionAttributeValues=serialize(spec["values"]))
+        versioned.forget([partition])  # a read in between may have cached the old version
 
 
 def client():
@@ -103,6 +117,7 @@ def put(logical: str, item: dict, *, condition: str | None = None, names: dict |
         if _is_conditional_failure(error):
             raise ConditionFailed(condition or "") from None
         raise
+    _wrote(logical, item)
 
 
 def put_new(logical: str, item: dict) -> None:
@@ -152,6 +167,7 @@ def update(logical: str, key: dict, *, set_fields: dict | None = None, remove: I
         if _is_conditional_failure(error):
             raise ConditionFailed(condition or "") from None
         raise
+    _wrote(logical, key)
     return deserialize(response.get("Attributes"))
 
 
@@ -165,6 +181,7 @@ def delete(logical: str, key: dict, *, condition: str | None = None, names: dict
         if _is_conditional_failure(error):
             raise ConditionFailed(condition or "") from None
         raise
+    _wrote(logical, key)
 
 
 def _add_condition(request: dict, condition: str | None, names: dict | None, values: dict | None) -> None:
@@ -244,6 +261,11 @@ def transact(operations: list[dict]) -> None:
     `{"Update": {"table", "key", "expression", "condition", "names", "values"}}`,
     `{"Delete": {"table", "key", "condition"}}` or `{"ConditionCheck": {"table", "key", "condition"}}`.
     """
+    written = [spec.get("item") or spec.get("key") for operation in operations for kind, spec in operation.items()
+               if spec.get("table") == "main" and kind != "ConditionCheck"]
+    partitions = versioned.touched_partitions(written)
+    # The version moves in the same transaction as the reference items it versions.
+    operations = [*operations, *(versioned.bump_operation(p) for p in sorted(partitions))]
     items = []
     for operation in operations:
         (kind, spec), = operation.items()
@@ -261,8 +283,9 @@ def transact(operations: list[dict]) -> None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
             reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
-            raise TransactionFailed(reasons) from None
+            raise TransactionFailed(reasons[:len(reasons) - len(partitions)] if partitions else reasons) from None
         raise
+    versioned.forget(partitions)
 
 
 def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: dict | None = None,
@@ -289,6 +312,7 @@ def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: d
         if _is_conditional_failure(error):
             raise ConditionFailed(condition or "") from None
         raise
+    _wrote(logical, key)
     return deserialize(response.get("Attributes")) or {}
 
 

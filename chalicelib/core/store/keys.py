@@ -96,3 +96,13 @@ def entity(kind: str, entity_id: str | int) -> dict:
 
 def entity_sort_key(entity_id: str | int) -> str:
     return f"{entity_id:012d}" if isinstance(entity_id, int) else str(entity_id)
+
+
+REFERENCE_VERSION_SK = "~VERSION"  # sorts after every entity's SK of the partition
+
+
+def reference_version(partition: str) -> dict:
+    """The version of a small reference partition (CATALOG, PRICING): attribute `version`, bumped by
+    every write to the partition, so containers re-read it only when it changed (store/versioned.py).
+    It lives in the partition it versions, so the Query that reads the partition reads it too."""
+    return {"PK": partition, "SK": REFERENCE_VERSION_SK}

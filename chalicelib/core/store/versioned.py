@@ -1,0 +1,110 @@
+"""Small reference partitions read once per container, not once per request (issue 14).
+
+The CATALOG partition (categories, attribute types and values, product types) and the PRICING
+partition (price lists, countries, currencies, VAT groups) are read whole by every storefront request.
+Read with a strongly consistent Query each time, they cost ~7 read units a request on the small demo
+shop, all on two partition keys (DynamoDB serves 3,000 read units a second per key), and more as the
+taxonomy grows. Here each registered partition has a version item (`keys.reference_version`):
+
+* every write through `db` to an item of the partition bumps it: inside the same transaction for
+  `db.transact`, right after the write for single-item writes; the writing process also drops its own
+  copy at once, so it reads its own writes;
+* a read answers the copy this process holds while it was checked less than `CHECK_SECONDS` ago;
+  otherwise it reads the version item (one eventually consistent GetItem: half a read unit, once per
+  CHECK_SECONDS per container, not per request) and re-reads the partition only when the version
+  changed, or when the copy is older than `MAX_AGE_SECONDS` (a backstop for writes made around `db`: a
+  restore, a bulk import). The version item is in the partition (SK `~VERSION`, after every entity),
+  so a container's first read is the one Query it always was.
+
+So another container sees a dashboard change within `CHECK_SECONDS` plus DynamoDB's eventual
+consistency (typically well under a second): 2 s at most in practice. Eventually consistent is enough
+for the version item because a stale answer only delays a re-read that the next check makes. Money
+paths keep their own rules: a cart line's price comes from the product item, read strongly consistent.
+
+Each read answers its own copy (unpickled from the cached bytes), so no caller can change what the next
+request sees.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+import time
+from dataclasses import dataclass
+
+CHECK_SECONDS = float(os.environ.get("REFERENCE_CHECK_SECONDS", "1"))
+MAX_AGE_SECONDS = 300.0
+
+PARTITIONS: set[str] = set()
+
+
+@dataclass
+class _Copy:
+    blob: bytes
+    version: int
+    checked_at: float
+    read_at: float
+
+
+_copies: dict[str, _Copy] = {}
+_lock = threading.Lock()
+_clock = time.monotonic
+
+
+def register(partition: str) -> None:
+    """Serve `partition` through this cache; writes to it bump its version."""
+    PARTITIONS.add(partition)
+
+
+def read(partition: str) -> list[dict]:
+    """The partition's items, in key order, without its version item (a copy the caller may change)."""
+    from chalicelib.core.store import db, keys
+
+    now = _clock()
+    held = _copies.get(partition)
+    if held is not None and now - held.checked_at < CHECK_SECONDS and now - held.read_at < MAX_AGE_SECONDS:
+        return pickle.loads(held.blob)
+    if held is not None and now - held.read_at < MAX_AGE_SECONDS:
+        found = db.get("main", keys.reference_version(partition))
+        if held.version == (int(found["version"]) if found else 0):
+            held.checked_at = now
+            return pickle.loads(held.blob)
+    items, version = [], 0
+    for item in db.query("main", partition=("PK", partition), consistent=True):
+        if item["SK"] == keys.REFERENCE_VERSION_SK:
+            version = int(item.get("version") or 0)
+        else:
+            items.append(item)
+    with _lock:
+        _copies[partition] = _Copy(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), version, now, now)
+    return items
+
+
+def touched_partitions(keys_written) -> set[str]:
+    """The registered partitions among the PKs of these keys or items (a version item itself aside)."""
+    from chalicelib.core.store import keys
+
+    return {key.get("PK") for key in keys_written
+            if isinstance(key, dict) and key.get("SK") != keys.REFERENCE_VERSION_SK} & PARTITIONS
+
+
+def bump_operation(partition: str) -> dict:
+    """The transaction operation that bumps a partition's version (db.transact's format)."""
+    from chalicelib.core.store import keys
+
+    return {"Update": {"table": "main", "key": keys.reference_version(partition),
+                       "expression": "ADD #v :one", "names": {"#v": "version"}, "values": {":one": 1}}}
+
+
+def forget(partitions=None) -> None:
+    """Drop this process's copies (all, or of these partitions): the next read re-reads."""
+    with _lock:
+        for partition in list(_copies if partitions is None else partitions):
+            _copies.pop(partition, None)
+
+
+def set_clock(source=None) -> None:
+    """Tests: use `source()` (seconds) as the monotonic clock; None: the real one."""
+    global _clock
+    _clock = source or time.monotonic
