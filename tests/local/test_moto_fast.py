@@ -4,6 +4,8 @@ same stream records."""
 
 from __future__ import annotations
 
+import contextlib
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -276,6 +278,19 @@ def _run(patched: bool) -> list:
         return rec.answers
 
 
+@contextlib.contextmanager
+def _moto(patched: bool):
+    """An emulated AWS with the project's tables, with or without the patch."""
+    if patched:
+        assert moto_fast.install()
+    else:
+        moto_fast.uninstall()
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name="eu-central-1")
+        _create_tables(ddb)
+        yield ddb
+
+
 @pytest.fixture
 def patch_restored():
     """Leave the patch installed after the test, as conftest installed it."""
@@ -312,13 +327,7 @@ def test_scenario_sees_what_it_compares(patch_restored):
 def test_restored_table_answers_from_its_own_items(patch_restored):
     """A table restored from a backup is a new item store: its GSI answers come from its items."""
     def run(patched):
-        if patched:
-            assert moto_fast.install()
-        else:
-            moto_fast.uninstall()
-        with mock_aws():
-            ddb = boto3.client("dynamodb", region_name="eu-central-1")
-            _create_tables(ddb)
+        with _moto(patched) as ddb:
             query = {"IndexName": "GSI1", "KeyConditionExpression": "GSI1PK = :p",
                      "ExpressionAttributeValues": {":p": S("K#1")}}
             ddb.put_item(TableName=MAIN_TABLE, Item={"PK": S("A"), "SK": S("1"), "GSI1PK": S("K#1"), "GSI1SK": S("a")})
@@ -406,13 +415,7 @@ def test_answers_written_as_json_keep_every_type(patch_restored):
             "flag": {"BOOL": False}, "deep": {"M": {"list": {"L": [N("7"), S("é"), {"M": {}}]}}}}
 
     def run(patched):
-        if patched:
-            assert moto_fast.install()
-        else:
-            moto_fast.uninstall()
-        with mock_aws():
-            ddb = boto3.client("dynamodb", region_name="eu-central-1")
-            _create_tables(ddb)
+        with _moto(patched) as ddb:
             answers = [ddb.put_item(TableName=MAIN_TABLE, Item=item, ReturnConsumedCapacity="TOTAL")]
             key = {"PK": S("T"), "SK": S("1")}
             answers.append(ddb.get_item(TableName=MAIN_TABLE, Key=key, ReturnConsumedCapacity="INDEXES"))
