@@ -18,6 +18,8 @@ Prints, per call (median / p95 ms):
 * the stack's resident memory after `--checkouts` more checkouts (8 at a time);
 * with --seed-orders N[,M]: N (then M) extra orders cloned from a real one into the table directly
   through boto3 against the stack's moto, and the 1-shopper medians again, with their growth.
+Before the first pass and each seeded one it waits until the stack's event sources have nothing waiting
+(status page), so the work the checkouts left (e-mails, search updates) is not timed with the reads.
 The product and variants the checkouts buy are created through the dashboard API (--editor login).
 """
 
@@ -301,6 +303,23 @@ def many_checkouts(shop: Shop, catalog: Catalog, editor: str, count: int, pid: i
           f"resident memory after: {rss_mb(pid)}")
 
 
+def settle(status_url: str, limit: float = 180) -> float:
+    """Wait until every event source of the stack has nothing waiting (the checkouts just made leave
+    e-mails, webhooks and search updates to process, which would be timed with the next pass);
+    answers the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        try:
+            with urllib.request.urlopen(status_url, timeout=30) as response:
+                sources = (json.loads(response.read()).get("events") or {}).get("sources", [])
+        except (OSError, ValueError):
+            return time.monotonic() - started
+        if all(not (source.get("lag") or 0) and not source.get("in_flight") for source in sources):
+            return time.monotonic() - started
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
 def seed_orders(status_url: str, order_token: str, count: int) -> None:
     """`count` copies of a real order (and its user pointer) written straight into moto's table."""
     import boto3
@@ -357,6 +376,7 @@ def main() -> int:
     print(f"{args.url}: {len(catalog.products)} products sampled from {len(catalog.categories)} categories "
           f"(pages 1, 5, 20), price list {catalog.pricelist}")
 
+    print(f"events settled after {settle(status_url):.0f} s")  # the start-up's index rebuild and demo events
     base = browse(shop, catalog, editor, 1, args.rounds, "1 shopper (median / p95)")
     browse(shop, catalog, editor, 8, max(2, args.rounds // 2), "8 concurrent shoppers (median / p95)")
     product_throughput(shop, catalog, 8, args.product_requests)
@@ -371,6 +391,7 @@ def main() -> int:
         shop.take()
         seed_orders(status_url, token, target - seeded)
         seeded = target
+        print(f"events settled after {settle(status_url):.0f} s")
         again = browse(shop, catalog, editor, 1, args.rounds, f"1 shopper with {seeded} extra orders (median / p95)")
         growth = [again[name] / base[name] for name in base if name in again and base[name]]
         print(f"storefront median growth with {seeded} extra orders: median {statistics.median(growth):.2f}x, "
