@@ -103,3 +103,15 @@ def test_a_warm_read_costs_no_call_and_a_check_one(client, clock):
         db.client().meta.events.unregister("before-call.dynamodb", count)
     assert warm == ["GetItem"]  # the product alone
     assert sorted(checked) == ["GetItem", "GetItem", "GetItem"]  # the product and one check per partition
+
+
+def test_a_full_transaction_still_moves_the_version(client, clock):
+    """A transaction of 100 items has no room for the version: it moves right after, as for one write."""
+    build_catalog()
+    assert titles(client) == ["Movies"]
+    version = db.get("main", {"PK": "CATALOG", "SK": "~VERSION"}, consistent=True)["version"]
+    operations = [{"Put": {"table": "main", "item": {"PK": "CATALOG", "SK": f"NOTE#{n:03d}"}}} for n in range(100)]
+    db.transact(operations)
+    assert db.get("main", {"PK": "CATALOG", "SK": "~VERSION"}, consistent=True)["version"] == version + 1
+    db.transact(operations[:3])
+    assert db.get("main", {"PK": "CATALOG", "SK": "~VERSION"}, consistent=True)["version"] == version + 2

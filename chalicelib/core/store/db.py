@@ -254,6 +254,9 @@ def batch_get(logical: str, key_list: list[dict]) -> list[dict]:
     return found
 
 
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
+
+
 def transact(operations: list[dict]) -> None:
     """TransactWriteItems with items given as plain dicts.
 
@@ -263,8 +266,10 @@ def transact(operations: list[dict]) -> None:
     """
     written = [spec.get("item") or spec.get("key") for operation in operations for kind, spec in operation.items()
                if spec.get("table") == "main" and kind != "ConditionCheck"]
-    partitions = versioned.touched_partitions(written)
-    # The version moves in the same transaction as the reference items it versions.
+    touched = versioned.touched_partitions(written)
+    # The version moves in the same transaction as the reference items it versions, when the transaction
+    # has room for it (100 items at most); otherwise right after it, as after a single-item write.
+    partitions = touched if len(operations) + len(touched) <= MAX_TRANSACTION_ITEMS else set()
     operations = [*operations, *(versioned.bump_operation(p) for p in sorted(partitions))]
     items = []
     for operation in operations:
@@ -286,6 +291,8 @@ def transact(operations: list[dict]) -> None:
             raise TransactionFailed(reasons[:len(reasons) - len(partitions)] if partitions else reasons) from None
         raise
     versioned.forget(partitions)
+    if touched - partitions:
+        _wrote("main", *({"PK": partition} for partition in touched - partitions))
 
 
 def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: dict | None = None,
