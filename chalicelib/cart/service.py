@@ -241,22 +241,17 @@ def _line(cart: dict, sku: str) -> dict:
 
 def update_quantity(token: str, body) -> None:
     data = UPDATE_QUANTITY.validate(body)
-    cart = get_or_404(token, None)
-    line = _line(cart, data["sku"])
-    found = catalog_products.get_product(line["product_id"])
-    variant = lines.find_variant(found, data["sku"]) if found and found.get("published") else None
-    priced = None
-    if variant is not None:
-        # The changed line is re-priced (the original kept the price it was added at, contract K26).
-        context = pricing.load_for_cart(cart.get("country"), cart.get("pricelist"))
-        priced = lines.price_line(found, variant, context, catalog_snapshot(), cart.get("language") or "en")
 
     def change(cart: dict) -> None:
         line = _line(cart, data["sku"])
-        if variant is not None and data["quantity"] > int(line["quantity"]):
-            _check_stock(variant, data["quantity"])
-        if priced is not None:
-            line.update(priced)
+        found = catalog_products.get_product(line["product_id"])
+        variant = lines.find_variant(found, data["sku"]) if found and found.get("published") else None
+        if variant is not None:
+            if data["quantity"] > int(line["quantity"]):
+                _check_stock(variant, data["quantity"])
+            # The changed line is re-priced (the original kept the price it was added at, contract K26).
+            context = pricing.load_for_cart(cart.get("country"), cart.get("pricelist"))
+            line.update(lines.price_line(found, variant, context, catalog_snapshot(), cart.get("language") or "en"))
         line["quantity"] = data["quantity"]
 
     _mutate(token, change, missing=None)

@@ -43,8 +43,8 @@ class Pricing:
         return money.display_amount(amount, self.rounding)
 
 
-def _items() -> list[dict]:
-    return pricing_items()
+def _price_lists(items: list[dict]) -> dict[str, dict]:
+    return {p["code"]: p for p in items if PRICE_LISTS.owns(p)}
 
 
 def _default_code(items: list[dict]) -> str | None:
@@ -54,8 +54,8 @@ def _default_code(items: list[dict]) -> str | None:
 def load(country_code: str | None, pricelist_code: str | None) -> Pricing:
     """The PRICING partition (core/store/versioned.py); resolution happens in memory. Lenient, as the
     original's storefront reads: an unknown code means the default."""
-    items = _items()
-    price_lists = {p["code"]: p for p in items if PRICE_LISTS.owns(p)}
+    items = pricing_items()
+    price_lists = _price_lists(items)
     default_code = _default_code(items)
     price_list = price_lists.get(pricelist_code or "") or price_lists.get(default_code or "")
     if price_list is None:
@@ -71,8 +71,8 @@ def load_for_cart(country_code, pricelist_code) -> Pricing:
     price list named, the country's default price list is used (else the shop's default). A price list
     in another currency than the country's (its default price list's currency) is a 400 naming
     `pricelist`: CZ with EUR, or DE with CZK, would add amounts of two currencies."""
-    items = _items()
-    price_lists = {p["code"]: p for p in items if PRICE_LISTS.owns(p)}
+    items = pricing_items()
+    price_lists = _price_lists(items)
     if pricelist_code is not None and (not isinstance(pricelist_code, str) or pricelist_code not in price_lists):
         raise ValidationError.field("pricelist", f'Invalid pk "{pricelist_code}" - object does not exist.')
     place = PricingPlace(items, country_code)

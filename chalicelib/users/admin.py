@@ -31,8 +31,7 @@ def guard_target(actor: Principal, target: dict) -> None:
         return
     if target.get("is_admin"):
         raise PermissionDenied()
-    held = set(target.get("user_permissions") or []) | store.group_permissions(list(target.get("groups") or []))
-    lacking = held - set(actor.permissions)
+    lacking = store.held_permissions(target) - set(actor.permissions)
     if lacking:
         raise ApiError({"error": "You cannot act on a user who holds rights you lack: "
                                  + ", ".join(sorted(lacking)) + "."}, 403)

@@ -146,5 +146,5 @@ def user_permissions(email: str) -> list[dict]:
     user = store.get_user(email)
     if user is None:
         raise ApiError({"error": "User does not exist"}, 400)
-    names = set(user.get("user_permissions") or []) | store.group_permissions(list(user.get("groups") or []))
+    names = store.held_permissions(user)
     return [p for p in (permissions.describe(n) for n in sorted(names)) if p is not None]

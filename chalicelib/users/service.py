@@ -93,9 +93,8 @@ def update_profile(email: str, fields: dict) -> dict:
 def logout_everywhere(email: str) -> None:
     """Invalidate every access and refresh token of the user issued so far."""
     try:
-        db.update("main", keys.user(email), set_fields={"kept_session": None},
-                  condition="attribute_exists(PK)", return_new=False)
-        db.increment("main", keys.user(email), "token_generation", condition="attribute_exists(PK)")
+        db.increment("main", keys.user(email), "token_generation", set_fields={"kept_session": None},
+                     condition="attribute_exists(PK)")
     except db.ConditionFailed:
         raise ApiError({"error": "User does not exist"}, 404) from None
 
@@ -121,8 +120,7 @@ def ensure_superuser(email: str, password: str) -> bool:
 
 def _permissions(principal: Principal) -> frozenset[str]:
     item = principal.item
-    direct = set(item.get("user_permissions") or [])
-    return frozenset(direct | store.group_permissions(list(item.get("groups") or [])))
+    return frozenset(store.held_permissions(item))
 
 
 def load_principal(claims: dict) -> Principal | None:

@@ -41,6 +41,11 @@ def update_user(email: str, fields: dict) -> dict:
     return db.update("main", keys.user(email), set_fields=fields, condition="attribute_exists(PK)")
 
 
+def held_permissions(user: dict) -> set[str]:
+    """Every permission a user holds: their own and their groups' (one BatchGetItem when they have groups)."""
+    return set(user.get("user_permissions") or []) | group_permissions(list(user.get("groups") or []))
+
+
 def group_permissions(group_names: list[str]) -> set[str]:
     """The union of the permissions of the named groups, in one BatchGetItem call."""
     if not group_names:

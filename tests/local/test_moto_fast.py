@@ -264,20 +264,6 @@ def _scenario(rec: Recorder) -> None:
     rec.tables("end")
 
 
-def _run(patched: bool) -> list:
-    if patched:
-        assert moto_fast.install()
-    else:
-        moto_fast.uninstall()
-    with mock_aws():
-        ddb = boto3.client("dynamodb", region_name="eu-central-1")
-        _create_tables(ddb)
-        rec = Recorder(ddb)
-        _scenario(rec)
-        rec.streams(boto3.client("dynamodbstreams", region_name="eu-central-1"))
-        return rec.answers
-
-
 @contextlib.contextmanager
 def _moto(patched: bool):
     """An emulated AWS with the project's tables, with or without the patch."""
@@ -289,6 +275,14 @@ def _moto(patched: bool):
         ddb = boto3.client("dynamodb", region_name="eu-central-1")
         _create_tables(ddb)
         yield ddb
+
+
+def _run(patched: bool) -> list:
+    with _moto(patched) as ddb:
+        rec = Recorder(ddb)
+        _scenario(rec)
+        rec.streams(boto3.client("dynamodbstreams", region_name="eu-central-1"))
+        return rec.answers
 
 
 @pytest.fixture

@@ -63,12 +63,11 @@ def _wrote(logical: str, *keys_or_items: dict) -> None:
     if logical != "main":
         return
     for partition in sorted(versioned.touched_partitions(keys_or_items)):
-        versioned.forget([partition])
         spec = versioned.bump_operation(partition)["Update"]
         client().update_item(TableName=table("main"), Key=serialize(spec["key"]),
                              UpdateExpression=spec["expression"], ExpressionAttributeNames=spec["names"],
                              ExpressionAttributeValues=serialize(spec["values"]))
-        versioned.forget([partition])  # a read in between may have cached the old version
+        versioned.forget([partition])  # after the bump: a read before it would cache the old version
 
 
 def client():
