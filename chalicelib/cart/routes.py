@@ -5,9 +5,13 @@ dashboard's cart routes edit the cart of an order (order detail page): reading n
 items `cart_change_permission`, changing addresses `order_change_permission`, as in the original.
 """
 
-from chalicelib.cart import service, views
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty
+from chalicelib.core.lazy import lazy_module
+
+# Imported when a cart route first runs: the service pulls in the catalog and pricing.
+service = lazy_module("chalicelib.cart.service")
+views = lazy_module("chalicelib.cart.views")
 
 routes = Routes(__name__, tag="cart")
 

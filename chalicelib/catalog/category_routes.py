@@ -6,10 +6,13 @@ cost one DynamoDB Query each. The path variable is `{category_id}`, as on the st
 `category/storefront/{category_id}/products|attributes` routes (API Gateway requires one name per level).
 """
 
-from chalicelib.catalog import categories
 from chalicelib.catalog import taxonomy_schemas as schemas
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
+from chalicelib.core.lazy import lazy_module
+
+# Imported when a category route first runs: it pulls in the attributes and the reference data.
+categories = lazy_module("chalicelib.catalog.categories")
 
 routes = Routes(__name__, tag="catalog")
 

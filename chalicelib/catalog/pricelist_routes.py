@@ -1,9 +1,12 @@
 """`product/dashboard/pricelist/...` routes (contract P15-P19)."""
 
-from chalicelib.catalog import pricelists
 from chalicelib.core.auth.access import STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.http.validation import Boolean, Schema, String
+from chalicelib.core.lazy import lazy_module
+
+# Imported when a price-list route first runs.
+pricelists = lazy_module("chalicelib.catalog.pricelists")
 
 routes = Routes(__name__, tag="catalog")
 

@@ -1,11 +1,16 @@
 """`product/dashboard/...` product, variant and media routes (contract P7-P14, P30-P33)."""
 
 
-from chalicelib.catalog import product_schemas, product_views, products
+from chalicelib.catalog import product_schemas
 from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import NotFound, ValidationError
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
+from chalicelib.core.lazy import lazy_module
+
+# Imported when a product route first runs: they pull in the attributes and the reference data.
+product_views = lazy_module("chalicelib.catalog.product_views")
+products = lazy_module("chalicelib.catalog.products")
 
 routes = Routes(__name__, tag="catalog")
 

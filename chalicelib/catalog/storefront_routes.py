@@ -1,10 +1,13 @@
 """Storefront catalog routes: product detail (P1) and category product pages (C8-C10)."""
 
-from chalicelib.catalog import storefront
 from chalicelib.core.auth.access import PUBLIC
 from chalicelib.core.http.routing import Req, Routes
 from chalicelib.core.http.validation import Choice, Integer, ListOf, Nested, Schema
+from chalicelib.core.lazy import lazy_module
 from chalicelib.core.settings import get_settings
+
+# Imported when a storefront route first runs: it pulls in the whole catalog and pricing.
+storefront = lazy_module("chalicelib.catalog.storefront")
 
 routes = Routes(__name__, tag="storefront")
 

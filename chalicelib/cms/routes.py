@@ -7,11 +7,16 @@ descriptions). Storefront reads (M8, M12) and media redirects are public. Admins
 """
 
 
-from chalicelib.cms import editorjs, schemas, service
+from chalicelib.cms import schemas
 from chalicelib.cms.schemas import PAGE_CMS, PAGE_FRONTEND
 from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, any_permission, permission
 from chalicelib.core.http.routing import JSON_TYPES, Req, Routes, empty, json_response
+from chalicelib.core.lazy import lazy_module
+
+# Imported when a CMS route first runs.
+editorjs = lazy_module("chalicelib.cms.editorjs")
+service = lazy_module("chalicelib.cms.service")
 
 routes = Routes(__name__, tag="cms")
 

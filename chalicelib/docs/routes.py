@@ -10,7 +10,6 @@ from pathlib import Path
 from chalice import Response
 
 from chalicelib.core.auth.access import PUBLIC
-from chalicelib.core.http import openapi
 from chalicelib.core.http.errors import NotFound
 from chalicelib.core.http.routing import Req, Routes
 
@@ -51,6 +50,7 @@ def _prefix(req: Req) -> str:
 
 
 def _document(req: Req) -> dict:
+    from chalicelib.core.http import openapi  # reads every package's response schemas: only when asked
     from chalicelib.notifications import payload_schemas
 
     document = openapi.document(_prefix(req) or "/")

@@ -7,7 +7,11 @@ every dashboard write a named permission (the original's open writes and ALWAYS-
 from chalicelib.core.auth.access import AUTHENTICATED, PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import NotFound
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
-from chalicelib.localization import schemas, service
+from chalicelib.core.lazy import lazy_module
+from chalicelib.localization import schemas
+
+# Imported when a localization route first runs.
+service = lazy_module("chalicelib.localization.service")
 
 routes = Routes(__name__, tag="localization")
 

@@ -13,7 +13,10 @@ A method's id is `{id}` in every path below `.../method/`: API Gateway allows on
 from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
-from chalicelib.methods import service
+from chalicelib.core.lazy import lazy_module
+
+# Imported when a method route first runs: the service pulls in localization and the payment config.
+service = lazy_module("chalicelib.methods.service")
 
 routes = Routes(__name__, tag="methods")
 

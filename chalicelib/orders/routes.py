@@ -8,8 +8,15 @@ changes `order_change_permission`.
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import BadRequest
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
-from chalicelib.orders import checkout, complaints, service, stats, views
+from chalicelib.core.lazy import lazy_module
 from chalicelib.payments.urls import api_base_url
+
+# Imported when an order route first runs: checkout pulls in the cart, the catalog and pricing.
+checkout = lazy_module("chalicelib.orders.checkout")
+complaints = lazy_module("chalicelib.orders.complaints")
+service = lazy_module("chalicelib.orders.service")
+stats = lazy_module("chalicelib.orders.stats")
+views = lazy_module("chalicelib.orders.views")
 
 routes = Routes(__name__, tag="orders")
 

@@ -20,8 +20,13 @@ from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import ValidationError
 from chalicelib.core.http.routing import Req, Routes
 from chalicelib.core.http.validation import Choice, Schema
-from chalicelib.payments import config, gateway_page, service
+from chalicelib.core.lazy import lazy_module
+from chalicelib.payments import config
 from chalicelib.payments.base import PaymentStatus
+
+# Imported when a payment route first runs (the config is loaded, and checked, at start below).
+gateway_page = lazy_module("chalicelib.payments.gateway_page")
+service = lazy_module("chalicelib.payments.service")
 
 routes = Routes(__name__, tag="payments")
 

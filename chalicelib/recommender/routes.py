@@ -22,7 +22,13 @@ from chalice import Response
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
-from chalicelib.recommender import client, events, recommendations, schemas
+from chalicelib.core.lazy import lazy_module
+from chalicelib.recommender import schemas
+
+# Imported when a recommender route first runs: recommendations pull in the catalog and pricing.
+client = lazy_module("chalicelib.recommender.client")
+events = lazy_module("chalicelib.recommender.events")
+recommendations = lazy_module("chalicelib.recommender.recommendations")
 
 logger = logging.getLogger("ecoseller.recommender")
 

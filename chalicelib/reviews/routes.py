@@ -8,7 +8,11 @@ A trailing slash is optional on every path (the storefront calls R2 and R6 witho
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.routing import Req, Routes, empty
-from chalicelib.reviews import schemas, service
+from chalicelib.core.lazy import lazy_module
+from chalicelib.reviews import schemas
+
+# Imported when a review route first runs: the service pulls in the catalog and orders.
+service = lazy_module("chalicelib.reviews.service")
 
 routes = Routes(__name__, tag="reviews")
 

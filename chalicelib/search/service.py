@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import logging
 
-from chalicelib.catalog import storefront
 from chalicelib.core.http.errors import ValidationError
 from chalicelib.core.settings import get_settings
-from chalicelib.search import engine, fallback
+from chalicelib.search import engine
 from chalicelib.search.settings import load
 
 logger = logging.getLogger("ecoseller.search")
@@ -48,6 +47,8 @@ def matching_ids(language: str, query: str, size: int) -> tuple[list[int], str]:
             engine.trip(settings)
             logger.warning("search_engine_failed, answering from the fallback for %ss: %s", settings.retry_after,
                            error)
+    from chalicelib.search import fallback  # only when the engine does not answer: it reads the catalog
+
     return fallback.search_ids(settings, language, query, size), FALLBACK
 
 
@@ -60,6 +61,8 @@ def search(language: str, query: str, *, limit: int = DEFAULT_LIMIT, country: st
         raise ValidationError.field("query", f"Ensure this field has no more than {MAX_QUERY_LENGTH} characters.")
     if not query:
         return [], "none"
+    from chalicelib.catalog import storefront  # on the first search, not when the app starts
+
     size = limit + SPARE_HITS
     for _round in range(FILL_ROUNDS):
         ids, backend = matching_ids(language, query, size)

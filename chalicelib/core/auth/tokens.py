@@ -14,8 +14,6 @@ import functools
 import time
 import uuid
 
-import jwt
-
 from chalicelib.core.settings import get_settings
 
 ALGORITHM = "HS256"
@@ -50,6 +48,8 @@ def signing_key() -> str:
 
 
 def _encode(claims: dict) -> str:
+    import jwt  # only where tokens are made or read: an anonymous request never needs it (cold start)
+
     return jwt.encode(claims, signing_key(), algorithm=ALGORITHM)
 
 
@@ -126,6 +126,8 @@ def decode(token: str, expected_type: str) -> dict:
     """Verified claims of a token of `expected_type`, or TokenError."""
     if not token or not isinstance(token, str):
         raise TokenError("empty token")
+    import jwt
+
     try:
         claims = jwt.decode(
             token,
