@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from chalicelib.core.auth import tokens
 from chalicelib.core.store import db, keys
@@ -38,20 +40,58 @@ def body(response):
 
 
 class AwsCalls:
-    """Counts the DynamoDB API calls made inside a `with` block (`.operations` lists their names)."""
+    """Counts the DynamoDB API calls made inside a `with` block (`.operations` lists their names), and how
+    they overlapped: `most_in_flight` is the most calls under way at once, `round_trips` the number of
+    serial waits (a call started while none was under way; calls issued together count once), and
+    `aws_seconds` the wall time during which at least one call was under way (what the request waited
+    for AWS). Thread-safe: calls made from a request's worker threads (core/store/parallel.py) count.
 
-    def __init__(self):
-        self.operations: list[str] = []
+    `latency` (seconds) is added to every call, as a network round trip would be: in-process moto
+    answers in about a millisecond while holding the GIL, so calls issued together may not overlap
+    without it; with it they do, as they would against DynamoDB, and the wall time is the modeled one."""
 
-    def _count(self, event_name, **_kwargs):
-        self.operations.append(event_name.rsplit(".", 1)[-1])
+    def __init__(self, latency: float = 0.0):
+        self._lock = threading.Lock()
+        self.latency = latency
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.operations: list[str] = []
+            self.in_flight = self.most_in_flight = self.round_trips = 0
+            self.aws_seconds = 0.0
+            self._since = 0.0
+
+    def _before(self, event_name, **_kwargs):
+        with self._lock:
+            self.operations.append(event_name.rsplit(".", 1)[-1])
+            if self.in_flight == 0:
+                self.round_trips += 1
+                self._since = time.perf_counter()
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        if self.latency:
+            time.sleep(self.latency)
+
+    def _after(self, **_kwargs):
+        with self._lock:
+            self.in_flight -= 1
+            if self.in_flight == 0:
+                self.aws_seconds += time.perf_counter() - self._since
+
+    _HOOKS = (("before-call.dynamodb", "_before"), ("after-call.dynamodb", "_after"),
+              ("after-call-error.dynamodb", "_after"))
 
     def __enter__(self):
-        db.client().meta.events.register("before-call.dynamodb", self._count)
+        events = db.client().meta.events
+        for event, handler in self._HOOKS:
+            events.register(event, getattr(self, handler), unique_id=f"aws-calls-{id(self)}-{event}")
         return self
 
     def __exit__(self, *exc):
-        db.client().meta.events.unregister("before-call.dynamodb", self._count)
+        events = db.client().meta.events
+        for event, _handler in self._HOOKS:
+            events.unregister(event, unique_id=f"aws-calls-{id(self)}-{event}")
 
     def __len__(self):
         return len(self.operations)
