@@ -1,8 +1,13 @@
 """Storefront carts (contract K22-K37): what each operation reads, checks and writes.
 
 Every change is a read-modify-write of the one cart item, conditional on its version, retried on a
-concurrent change; so a change is whole or absent, never half-written. Costs, in DynamoDB calls:
-add to cart 4 (cart and product in one BatchGetItem, pricing, catalog reference, the write), cart read 1.
+concurrent change; so a change is whole or absent, never half-written. An address or a method choice
+is a single conditional UpdateItem instead (it needs nothing from the cart that a condition cannot
+check); what the condition refuses takes the read-modify-write path, from the cart the refusal handed
+back. Costs on a warm container (pricing, catalog reference and methods are the container's copies,
+core/store/versioned.py), in DynamoDB calls: a new cart with its line 2 (the product, the write), add to
+cart 2 (cart and product in one BatchGetItem, the write), an address or a method 1, a quantity 2 (cart
+and product in one BatchGetItem when this container knows the SKU's product, else 3), cart read 1.
 
 Differences from the original, on purpose:
 * a bad add-to-cart body creates no cart (the original leaves an orphan);
@@ -60,10 +65,19 @@ def _editable(cart: dict) -> dict:
     return cart
 
 
-def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSING, editable=True):
-    """Apply `change` to a fresh copy of the cart and write it; again on a concurrent change."""
-    for _ in range(ATTEMPTS):
-        cart = get_or_404(token, missing)
+_UNREAD = object()
+
+
+def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSING, editable=True, first=_UNREAD):
+    """Apply `change` to a fresh copy of the cart and write it; again on a concurrent change. `first`: the
+    cart as the caller already read it (None: there is none), used by the first attempt instead of a read."""
+    for attempt in range(ATTEMPTS):
+        if attempt == 0 and first is not _UNREAD:
+            if first is None:
+                raise ApiError(missing, 404)
+            cart = first
+        else:
+            cart = get_or_404(token, missing)
         if editable:
             _editable(cart)
         before = copy.deepcopy(cart)
@@ -82,9 +96,23 @@ def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSIN
 # --- pricing context -------------------------------------------------------------------------------
 
 def _language_of(context: pricing.Pricing) -> str:
+    return _language_for(context.country)
+
+
+def _language_for(country: dict | None) -> str:
+    """The language of a cart in this country: its locale when the shop has it, else the default."""
     settings = get_settings()
-    locale = (context.country or {}).get("locale") or ""
+    locale = (country or {}).get("locale") or ""
     return locale if locale in settings.languages else settings.default_language
+
+
+def _country_item(country_code: str) -> dict | None:
+    """The live country of this code, from the container's copy of PRICING (None when unknown)."""
+    from chalicelib.catalog.reference import pricing_items
+    from chalicelib.localization.service import PricingPlace
+
+    country = PricingPlace(pricing_items(), country_code).country
+    return country if country and country.get("code") == country_code else None
 
 
 def _apply_context(cart: dict, context: pricing.Pricing) -> None:
@@ -138,6 +166,7 @@ def _add_line(cart: dict, item: dict, product: dict | None) -> int:
     """Add or increment the line; answers the status (201 new line, 200 incremented)."""
     if product is None or not product.get("published"):
         raise ApiError(VARIANT_MISSING, 404)
+    _learn(product)
     variant = lines.find_variant(product, item["sku"])
     if variant is None:
         raise ApiError(VARIANT_MISSING, 404)
@@ -239,12 +268,38 @@ def _line(cart: dict, sku: str) -> dict:
     return line
 
 
+# SKU -> product id of the products this container read (a cart line names its product only inside the
+# cart): update-quantity reads the cart and that product in one BatchGetItem when the SKU is known here,
+# and checks the guess against the line (a wrong or missing guess costs the one GetItem it always cost).
+_SKU_PRODUCT: dict[str, int] = {}
+_SKU_PRODUCT_MAX = 50_000
+
+
+def _learn(product: dict) -> None:
+    if len(_SKU_PRODUCT) >= _SKU_PRODUCT_MAX:
+        _SKU_PRODUCT.clear()
+    for variant in product.get("variants", []):
+        _SKU_PRODUCT[variant["sku"]] = int(product["id"])
+
+
 def update_quantity(token: str, body) -> None:
     data = UPDATE_QUANTITY.validate(body)
+    first, known = _UNREAD, {}
+    guess = _SKU_PRODUCT.get(data["sku"])
+    if guess is not None and store.valid_token(token):
+        key, product_key = store.cart_key(token.lower()), keys.product(guess)
+        found = {entry["PK"]: entry for entry in db.batch_get("main", [key, product_key], consistent=True)}
+        first, known[guess] = found.get(key["PK"]), found.get(product_key["PK"])
 
     def change(cart: dict) -> None:
         line = _line(cart, data["sku"])
-        found = catalog_products.get_product(line["product_id"])
+        product_id = int(line["product_id"])
+        # The first attempt's product when the guess was right; a retry reads it again.
+        found = known.pop(product_id) if product_id in known else catalog_products.get_product(product_id)
+        if found is not None and found.get("safe_deleted"):
+            found = None
+        if found is not None:
+            _learn(found)
         variant = lines.find_variant(found, data["sku"]) if found and found.get("published") else None
         if variant is not None:
             if data["quantity"] > int(line["quantity"]):
@@ -254,7 +309,7 @@ def update_quantity(token: str, body) -> None:
             line.update(lines.price_line(found, variant, context, catalog_snapshot(), cart.get("language") or "en"))
         line["quantity"] = data["quantity"]
 
-    _mutate(token, change, missing=None)
+    _mutate(token, change, missing=None, first=first)
 
 
 def remove_line(token: str, sku: str) -> None:
@@ -267,22 +322,41 @@ def remove_line(token: str, sku: str) -> None:
 
 # --- K28 / K29: addresses ---------------------------------------------------------------------------
 
-def clean_info(name: str, body) -> dict:
+def _country_known(code: str) -> bool:
+    """A live country, from the container's copy of PRICING (no call while it is unchanged)."""
+    from chalicelib.catalog.reference import pricing_items
+    from chalicelib.localization.store import COUNTRIES
+
+    return any(COUNTRIES.owns(item) and item.get("code") == code and not item.get("safe_deleted")
+               for item in pricing_items())
+
+
+def clean_info(name: str, body, *, cached: bool = False) -> dict:
+    """The validated address; `cached`: its country checked against the container's copy of the
+    countries (core/store/versioned.py) instead of a GetItem."""
     data = INFO_SCHEMAS[name].validate(body)
     code = localization.normalize_code(data.get("country"), 2)
-    if code is None or localization.get_country(code) is None:
+    known = code is not None and (_country_known(code) if cached else localization.get_country(code) is not None)
+    if not known:
         raise ValidationError.field("country", f'Invalid pk "{data.get("country")}" - object does not exist.')
     data["country"] = code
     return data
 
 
 def set_info(token: str, name: str, body) -> None:
-    data = clean_info(name, body)
+    """One UpdateItem when the cart is there, editable and gets another address; otherwise the careful
+    path (from the cart the refused update handed back) answers 404, 400, or writes nothing."""
+    info = {"id": 1, **clean_info(name, body, cached=True)}
+    written, first = store.update_fields(token, {name: info, "update_at": now_iso()},
+                                         condition="attribute_not_exists(#info) OR #info <> :info",
+                                         names={"#info": name}, values={":info": info})
+    if written:
+        return
 
     def change(cart: dict) -> None:
-        cart[name] = {"id": 1, **data}
+        cart[name] = info
 
-    _mutate(token, change, missing=None)
+    _mutate(token, change, missing=None, first=first)
 
 
 # --- K33-K36: methods -------------------------------------------------------------------------------
@@ -299,14 +373,20 @@ def freeze_method(kind: str, row: dict, language: str, origin: str | None = None
     return frozen
 
 
-def _usable_row(kind: str, row_id, cart: dict) -> dict:
+def _offered_row(kind: str, row_id) -> dict | None:
+    """The method row as a shop offers it (active or not), from the container's copy of the METHODS
+    partition: a choice made from a copy a second old is checked again, consistently, at checkout."""
     from chalicelib.methods import service as methods
 
     try:
         row_id = int(row_id)
     except (TypeError, ValueError):
-        raise Missing() from None
-    row = (methods.get_shipping_country if kind == "shipping" else methods.get_payment_country)(row_id)
+        return None
+    return (methods.get_shipping_country if kind == "shipping" else methods.get_payment_country)(row_id, cached=True)
+
+
+def _usable_row(kind: str, row_id, cart: dict) -> dict:
+    row = _offered_row(kind, row_id)
     if row is None:
         raise Missing()
     if not row.get("is_active", True):
@@ -321,8 +401,50 @@ def _usable_row(kind: str, row_id, cart: dict) -> dict:
     return row
 
 
+# A method choice is one UpdateItem when the cart is where the row is offered (country, currency) and in
+# the language that country's carts take; anything else (no such cart, ordered, another country, a
+# payment to drop, the same choice again) is refused by the condition and takes the careful path below
+# from the cart the refused update handed back, which answers the same errors as before or writes.
+_SAME_PLACE = "#country = :country AND #currency.#code = :currency AND #language = :language"
+
+
+def _choose_at_once(token: str, kind: str, row: dict | None, origin: str | None, condition: str,
+                    names: dict, values: dict):
+    """(True, None) when the one UpdateItem chose the method; else (False, the cart as it was, or None
+    when there is none); (False, _UNREAD) when the row cannot be chosen anywhere (the careful path says why)."""
+    if row is None or not row.get("is_active", True):
+        return False, _UNREAD
+    language = _language_for(_country_item(row["country"]))
+    frozen = freeze_method(kind, row, language, origin)
+    name = f"{kind}_method_country"
+    return store.update_fields(
+        token, {name: frozen, "update_at": now_iso()},
+        condition=f"{_SAME_PLACE} AND ({condition}) AND (attribute_not_exists(#chosen) OR #chosen <> :chosen)",
+        names={"#country": "country", "#currency": "currency", "#code": "code", "#language": "language",
+               "#chosen": name, **names},
+        values={":country": row["country"], ":currency": row["currency"], ":language": language, ":chosen": frozen,
+                **values})
+
+
+def _cart_from(token: str, first) -> dict:
+    """The cart a refused update handed back (404 when there is none), or read now."""
+    if first is _UNREAD:
+        return get_or_404(token, None)
+    if first is None:
+        raise ApiError(None, 404)
+    return first
+
+
 def set_shipping_method(token: str, row_id, origin: str | None = None) -> None:
-    cart = get_or_404(token, None)
+    row = _offered_row("shipping", row_id)
+    offered = {f":offered{index}": int(i) for index, i in enumerate((row or {}).get("payment_methods") or [])}
+    keeps_payment = "attribute_not_exists(#payment)" + (f" OR #payment.#id IN ({', '.join(offered)})"
+                                                        if offered else "")
+    written, first = _choose_at_once(token, "shipping", row, origin, keeps_payment,
+                                     {"#payment": "payment_method_country", "#id": "id"}, offered)
+    if written:
+        return
+    cart = _cart_from(token, first)
     row = _usable_row("shipping", row_id, cart)
 
     def change(cart: dict) -> None:
@@ -331,11 +453,17 @@ def set_shipping_method(token: str, row_id, origin: str | None = None) -> None:
         if payment and int(payment["id"]) not in cart["shipping_method_country"]["payment_methods"]:
             cart.pop("payment_method_country")  # no longer offered with the new shipping method
 
-    _mutate(token, change, missing=None)
+    _mutate(token, change, missing=None, first=cart)
 
 
 def set_payment_method(token: str, row_id, origin: str | None = None) -> None:
-    cart = get_or_404(token, None)
+    row = _offered_row("payment", row_id)
+    written, first = _choose_at_once(token, "payment", row, origin, "contains(#shipping.#offered, :row)",
+                                     {"#shipping": "shipping_method_country", "#offered": "payment_methods"},
+                                     {":row": int(row["id"])} if row else {})
+    if written:
+        return
+    cart = _cart_from(token, first)
     row = _usable_row("payment", row_id, cart)
     shipping = cart.get("shipping_method_country")
     if shipping is None:
@@ -348,4 +476,4 @@ def set_payment_method(token: str, row_id, origin: str | None = None) -> None:
             raise ApiError({"error": "The shipping method changed meanwhile; choose the payment again."}, 400)
         cart["payment_method_country"] = freeze_method("payment", row, cart.get("language") or "en", origin)
 
-    _mutate(token, change, missing=None)
+    _mutate(token, change, missing=None, first=cart)

@@ -53,6 +53,36 @@ def get_cart(token: str, *, consistent: bool = True) -> dict | None:
     return db.get("main", cart_key(str(token).lower()), consistent=consistent)
 
 
+def update_fields(token: str, fields: dict, *, condition: str | None = None, names: dict | None = None,
+                  values: dict | None = None) -> tuple[bool, dict | None]:
+    """One UpdateItem, without reading the cart first: SET `fields` (with the next version and a new
+    ttl), if the cart exists, is not ordered and `condition` holds (it may use `names` and `values`).
+    Answers `(True, None)` when written, else `(False, the cart as it was when refused)`, or
+    `(False, None)` when there is no such cart: DynamoDB hands back the refused item, so the caller's
+    careful path (read, check, explain) needs no read of its own."""
+    from botocore.exceptions import ClientError
+
+    if not valid_token(token):
+        return False, None
+    names = {"#version": "version", "#ttl": "ttl", "#order": "order_token", **(names or {})}
+    values = {":one": 1, ":ttl": db.ttl_in(CART_TTL_SECONDS), **(values or {})}
+    clauses = ["#version = #version + :one", "#ttl = :ttl"]
+    for index, (name, value) in enumerate(fields.items()):
+        names[f"#f{index}"], values[f":f{index}"] = name, value
+        clauses.append(f"#f{index} = :f{index}")
+    checks = "attribute_exists(PK) AND attribute_not_exists(#order)" + (f" AND ({condition})" if condition else "")
+    try:
+        db.client().update_item(TableName=db.table("main"), Key=db.serialize(cart_key(str(token).lower())),
+                                UpdateExpression="SET " + ", ".join(clauses), ConditionExpression=checks,
+                                ExpressionAttributeNames=names, ExpressionAttributeValues=db.serialize(values),
+                                ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        return False, db.deserialize(error.response.get("Item"))
+    return True, None
+
+
 def save(cart: dict, *, new: bool = False) -> None:
     """Write the whole cart, conditional on nobody having written it since it was read."""
     previous = cart.get("version", 0)

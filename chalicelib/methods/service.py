@@ -5,14 +5,18 @@ For the cart and checkout (stable; other packages call only these):
 * `get_shipping_country(row_id) -> dict | None`, `get_payment_country(row_id) -> dict | None`
   A method-country row that a shop can offer, or None when it is missing, soft-deleted, belongs to a
   deleted method, or can no longer be priced (its country, VAT group or currency was deleted). Inactive
-  rows ARE returned (`is_active` False): the caller decides. Two DynamoDB calls (one Query of the
-  METHODS partition, one of PRICING); everything below is then computed from the dict, with no call.
+  rows ARE returned (`is_active` False): the caller decides. One consistent Query of the METHODS
+  partition (PRICING is the container's copy, core/store/versioned.py); with `cached=True` METHODS is
+  the container's copy too (no call while unchanged: the storefront cart's choice, which checkout
+  checks again with a consistent read). Everything below is then computed from the dict, with no call.
   Keys: id, kind, method_id, country, currency, vat_group (int), price (Decimal, net), is_active,
   create_at, update_at, vat_rate (Decimal percent), currency_info {code, symbol, symbol_position},
   method {id, translations, image, image_version}, plus
   - payment: payment_method (= method_id), api_request (payment config key, None = offline method);
   - shipping: shipping_method (= method_id), payment_methods (list[int]): the payment rows offered with
     it, exactly those K32 lists (live, active, same country, priceable).
+* `read_offers() -> Snapshot` and `offer(kind, row_id, snapshot)`: the same rows from one Query of the
+  whole partition, for a caller that needs both kinds (checkout).
 * `method_country_view(kind, row, language, origin=None) -> dict`: the K33/K34 shape
   `{id, shipping_method|payment_method: {title, description, image}, price_incl_vat, price_without_vat}`
   (kind "shipping" | "payment"; prices formatted in the row's currency). With `origin` (the request's,
@@ -385,7 +389,7 @@ def storefront_methods(country_code: str, language: str, origin: str) -> list[di
     place = _place(code)
     if place.country is None:
         raise NotFound()
-    snap = read()
+    snap = read(cached=True)  # a storefront read: the container's copy (a choice is checked at checkout)
     out = []
     for row in sorted(snap.rows["shipping"].values(), key=lambda r: int(r["id"])):
         if not row.get("is_active", True) or snap.method_of(SHIPPING, row) is None:
@@ -404,19 +408,29 @@ def storefront_methods(country_code: str, language: str, origin: str) -> list[di
 
 # --- for the cart and checkout ---------------------------------------------------------------------
 
-def get_shipping_country(row_id: Any) -> dict | None:
-    return _offer(SHIPPING, row_id)
+def get_shipping_country(row_id: Any, *, cached: bool = False) -> dict | None:
+    return _offer(SHIPPING, row_id, read(cached=True) if cached else None)
 
 
-def get_payment_country(row_id: Any) -> dict | None:
-    return _offer(PAYMENT, row_id)
+def get_payment_country(row_id: Any, *, cached: bool = False) -> dict | None:
+    return _offer(PAYMENT, row_id, read(cached=True) if cached else None)
 
 
-def _offer(kind: Kind, row_id: Any) -> dict | None:
+def read_offers() -> Snapshot:
+    """The whole METHODS partition in one consistent Query, for `offer` (checkout: both rows, one call)."""
+    return read()
+
+
+def offer(kind_name: str, row_id: Any, snap: Snapshot) -> dict | None:
+    """`get_shipping_country` / `get_payment_country` from a partition already read (`read_offers`)."""
+    return _offer(kind_of(kind_name), row_id, snap)
+
+
+def _offer(kind: Kind, row_id: Any, snap: Snapshot | None = None) -> dict | None:
     rid = _int_id(row_id)
     if rid is None:
         return None
-    snap = _read_for(kind)
+    snap = snap if snap is not None else _read_for(kind)
     row = snap.live_row(kind, rid)
     if row is None:
         return None

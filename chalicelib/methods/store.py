@@ -27,10 +27,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.core.store import db
+from chalicelib.core.store import db, versioned
 from chalicelib.core.store.entities import Collection
 
 PARTITION = "METHODS"
+
+# The storefront's cart reads it per method choice: served from the container's copy while unchanged
+# (core/store/versioned.py); the dashboard and checkout read it strongly consistent (`read`).
+versioned.register(PARTITION)
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,16 @@ class Snapshot:
         return row if row is not None and self.method_of(kind, row) is not None else None
 
 
-def read(kind: Kind | None = None) -> Snapshot:
-    """One consistent Query: the whole partition, or only one kind's methods and rows."""
+def read(kind: Kind | None = None, *, cached: bool = False) -> Snapshot:
+    """One consistent Query: the whole partition, or only one kind's methods and rows. `cached`: the
+    container's copy of the whole partition instead (no call while its version is unchanged; another
+    container's change is seen within versioned.CHECK_SECONDS), for storefront reads whose choice a
+    later consistent read checks again (checkout)."""
     snapshot = Snapshot()
     prefix = kind.prefix if kind else None
-    for item in db.query("main", partition=("PK", PARTITION), sort_prefix=prefix, consistent=True):
+    found = (versioned.read(PARTITION) if cached
+             else db.query("main", partition=("PK", PARTITION), sort_prefix=prefix, consistent=True))
+    for item in found:
         for each in KINDS.values():
             if each.methods.owns(item):
                 snapshot.methods[each.name][int(item["id"])] = item

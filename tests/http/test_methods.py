@@ -622,10 +622,13 @@ def test_k32_and_k10_when_a_vat_group_is_deleted(offer, shop):
     assert got["price_incl_vat"] == got["price_without_vat"] == "€ 0.50"
 
 
-def test_k32_costs_two_dynamodb_calls(offer, shop):
+def test_k32_costs_two_dynamodb_calls_then_none(offer, shop, warm_container):
+    """A storefront read: the METHODS and PRICING partitions are the container's copies (issue 14)."""
     calls = dynamodb_calls()
     assert call(shop, "GET", "/cart/storefront/methods/CZ/").status_code == 200
     assert calls == ["Query", "Query"]
+    assert call(shop, "GET", "/cart/storefront/methods/CZ/").status_code == 200
+    assert calls == ["Query", "Query"]  # warm: no call while neither changed
 
 
 # --- demo data ---------------------------------------------------------------------------------------

@@ -95,6 +95,95 @@ def test_k35_payment_must_belong_to_the_shipping_method_and_country(client, shop
     assert call(client, "PUT", f"{path}/payment-method/{shop['rows']['cash_cz']}/").status_code == 204
 
 
+def _version(token: str) -> int:
+    from chalicelib.cart import store as cart_store
+
+    return int(cart_store.get_cart(token)["version"])
+
+
+def test_cart_puts_are_one_write_and_keep_every_answer_of_the_careful_path(client, shop, warm_container):
+    """Issue 14: an address or a method choice is one conditional UpdateItem; whatever the condition
+    refuses takes the read-check-write path from the cart the refusal handed back, with its answers."""
+    token = ready_cart(client, shop, quantity=1)
+    path = f"/cart/storefront/{token}"
+    version = _version(token)
+    for put, payload in ((f"{path}/billing-info/", BILLING), (f"{path}/shipping-info/", SHIPPING),
+                         (f"{path}/shipping-method/{shop['rows']['post_cz']}/", None),
+                         (f"{path}/payment-method/{shop['rows']['cash_cz']}/", None)):
+        with AwsCalls() as calls:
+            assert call(client, "PUT", put, payload).status_code == 204
+        assert calls.operations == ["UpdateItem"], (put, calls.operations)  # the same again: refused, no write
+    assert _version(token) == version
+    with AwsCalls() as calls:
+        assert call(client, "PUT", f"{path}/billing-info/", {**BILLING, "city": "Brno"}).status_code == 204
+    assert calls.operations == ["UpdateItem"] and _version(token) == version + 1
+    assert body(call(client, "GET", f"{path}/billing-info/"))["city"] == "Brno"
+    # A shipping method that no longer offers the chosen payment drops it (the careful path).
+    admin = admin_headers()
+    response = call(client, "PATCH", f"/cart/dashboard/shipping/method/country/{shop['rows']['post_cz']}/",
+                    {"payment_methods": [shop["rows"]["transfer_cz"]]}, admin)
+    assert response.status_code == 200, response.body
+    assert call(client, "GET", "/cart/storefront/methods/CZ/").status_code == 200  # re-reads the changed methods
+    with AwsCalls() as calls:
+        assert call(client, "PUT", f"{path}/shipping-method/{shop['rows']['post_cz']}/").status_code == 204
+    assert calls.operations == ["UpdateItem", "PutItem"]  # refused (a payment to drop), then the careful write
+    assert call(client, "GET", f"{path}/payment-method/").status_code == 404
+    response = call(client, "PUT", f"{path}/payment-method/{shop['rows']['cash_cz']}/")
+    assert response.status_code == 400 and "not offered with the chosen shipping method" in body(response)["error"]
+    assert call(client, "PUT", f"{path}/payment-method/{shop['rows']['transfer_cz']}/").status_code == 204
+    # Another country's or currency's row, an unknown row, an unknown cart: the answers as before.
+    response = call(client, "PUT", f"{path}/shipping-method/{shop['rows']['post_sk']}/")
+    assert response.status_code == 400 and body(response) == {"error": "This shipping method is not offered in CZ."}
+    assert call(client, "PUT", f"{path}/shipping-method/999/").status_code == 404
+    missing = f"/cart/storefront/{uuid.uuid4()}"
+    assert call(client, "PUT", f"{missing}/shipping-method/{shop['rows']['post_cz']}/").status_code == 404
+    assert call(client, "PUT", f"{missing}/billing-info/", BILLING).status_code == 404
+    # An ordered cart is no longer changed: 400 with its message, and nothing written.
+    assert submit(client, token).status_code == 201
+    version = _version(token)
+    for put, payload in ((f"{path}/billing-info/", {**BILLING, "city": "Plzeň"}),
+                         (f"{path}/shipping-method/{shop['rows']['post_cz']}/", None),
+                         (f"{path}/payment-method/{shop['rows']['transfer_cz']}/", None)):
+        response = call(client, "PUT", put, payload)
+        assert response.status_code == 400 and "already been ordered" in body(response)["error"], put
+    assert _version(token) == version
+
+
+def test_update_quantity_reads_cart_and_product_together_and_survives_a_wrong_guess(client, shop, warm_container):
+    from chalicelib.cart import service as cart_service
+
+    token = body(call(client, "POST", "/cart/storefront/", add_body(shop)))["token"]
+    path = f"/cart/storefront/{token}/update-quantity/"
+    with AwsCalls() as calls:
+        assert call(client, "PUT", path, {"sku": "HEAT-EN", "quantity": 2}).status_code == 204
+    assert calls.operations == ["BatchGetItem", "PutItem"]
+    other = single_product(client, shop, "OTHER", 5)
+    cart_service._SKU_PRODUCT["HEAT-EN"] = other  # a wrong guess costs the GetItem it always cost
+    with AwsCalls() as calls:
+        assert call(client, "PUT", path, {"sku": "HEAT-EN", "quantity": 3}).status_code == 204
+    assert calls.operations == ["BatchGetItem", "GetItem", "PutItem"]
+    cart = body(call(client, "GET", f"/cart/storefront/{token}/"))
+    assert cart["cart_items"][0]["quantity"] == 3 and cart["cart_items"][0]["unit_price_incl_vat"] == "136.13"
+    assert call(client, "PUT", path, {"sku": "HEAT-EN", "quantity": 11}).status_code == 400  # stock 10
+
+
+def test_checkout_checks_a_method_chosen_from_a_stale_copy_with_a_consistent_read(client, shop):
+    """The cart chooses from the container's copy of the methods (up to versioned.CHECK_SECONDS behind
+    another container's change); checkout reads them consistently and refuses a switched-off one."""
+    from chalicelib.methods.store import PAYMENT
+
+    token = ready_cart(client, shop, quantity=1)
+    key = PAYMENT.rows.key(shop["rows"]["transfer_cz"])
+    # Another container switches the row off: this container's copy does not know yet.
+    db.client().update_item(TableName=db.table("main"), Key=db.serialize(key),
+                            UpdateExpression="SET is_active = :f", ExpressionAttributeValues={":f": {"BOOL": False}})
+    path = f"/cart/storefront/{token}"
+    assert call(client, "PUT", f"{path}/payment-method/{shop['rows']['transfer_cz']}/").status_code == 204
+    response = submit(client, token)
+    assert response.status_code == 400
+    assert body(response) == {"error": "The chosen payment method is no longer available; choose another one."}
+
+
 # --- O7: checkout -------------------------------------------------------------------------------------
 
 def test_o7_checkout_creates_the_order_with_exact_totals_and_takes_stock(client, shop):

@@ -235,13 +235,15 @@ def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None =
         request["ExclusiveStartKey"] = start
 
 
-def batch_get(logical: str, key_list: list[dict]) -> list[dict]:
+def batch_get(logical: str, key_list: list[dict], *, consistent: bool = False) -> list[dict]:
     """Fetch up to any number of items by key (100 per call), retrying unprocessed keys."""
     found: list[dict] = []
     name = table(logical)
     unique = list({tuple(sorted(k.items())): k for k in key_list}.values())
     for start in range(0, len(unique), 100):
         pending = {name: {"Keys": [serialize(k) for k in unique[start:start + 100]]}}
+        if consistent:
+            pending[name]["ConsistentRead"] = True
         delay = 0.05
         while pending:
             response = client().batch_get_item(RequestItems=pending)
