@@ -11,8 +11,9 @@
    and daily-stats counters, links the order to the user, and records ORDER_SAVE in the outbox.
 
 The same cart is ordered once: a retried submit finds the cart's `order_token` and gets the same order.
-Costs: cart, two method rows, products (one BatchGetItem), the order number, the transaction: 6 calls
-(+2, pricing and catalog reference, when a price changed).
+Costs: 5 calls in 3 round trips: the cart with the methods' partition (a Query, issued together), then
+the products (one BatchGetItem) with the order number, then the transaction; pricing and the catalog
+reference are the container's copies (core/store/versioned.py).
 """
 
 from __future__ import annotations
@@ -65,13 +66,14 @@ def _check_cart(cart: dict) -> None:
         raise CheckoutError("Choose a payment method.")
 
 
-def _fresh_method(cart: dict, kind: str) -> dict:
-    """The chosen method as it is now: it must still exist, be active and be offered in the cart's country."""
+def _fresh_method(cart: dict, kind: str, offers) -> dict:
+    """The chosen method as it is now (`offers`: the METHODS partition, read consistently with the cart):
+    it must still exist, be active and be offered in the cart's country."""
     from chalicelib.cart.service import freeze_method
     from chalicelib.methods import service as methods
 
     frozen = cart[f"{kind}_method_country"]
-    row = (methods.get_shipping_country if kind == "shipping" else methods.get_payment_country)(int(frozen["id"]))
+    row = methods.offer(kind, int(frozen["id"]), offers)
     if row is None or not row.get("is_active", True) or row.get("country") != cart.get("country"):
         raise CheckoutError(f"The chosen {kind} method is no longer available; choose another one.")
     if row.get("currency") != (cart.get("currency") or {}).get("code"):
@@ -189,21 +191,30 @@ def place_order(body) -> tuple[str, int]:
     data = CHECKOUT.validate(body)
     if not data["agreed_to_terms"]:
         raise CheckoutError("You must agree to the terms")
+    from functools import partial
+
+    from chalicelib.core.store.parallel import together
+    from chalicelib.methods import service as methods
+
     for _ in range(ATTEMPTS):
-        cart = cart_store.get_cart(data["cart_token"])
+        # Independent reads together (core/store/parallel.py): the cart, and the methods its choices must
+        # still be (one consistent Query of their partition, whatever the cart chose).
+        cart, offers = together(lambda: cart_store.get_cart(data["cart_token"]), methods.read_offers)
         if cart is None:
             raise CheckoutError("Cart does not exist")
         if cart.get("order_token"):
             return cart["order_token"], 201
         _check_cart(cart)
-        cart["shipping_method_country"] = _fresh_method(cart, "shipping")
-        cart["payment_method_country"] = _fresh_method(cart, "payment")
+        cart["shipping_method_country"] = _fresh_method(cart, "shipping", offers)
+        cart["payment_method_country"] = _fresh_method(cart, "payment", offers)
         if int(cart["payment_method_country"]["id"]) not in cart["shipping_method_country"]["payment_methods"]:
             raise CheckoutError("The chosen payment method is no longer offered with the shipping method.")
-        found = _check_products(cart)
+        # The products (stock, prices) and the order number together: a checkout the products refuse
+        # leaves a gap in the numbers, as a retried transaction always did (numbers are unique, not dense).
+        found, number = together(partial(_check_products, cart), partial(db.next_id, "order"))
         _check_prices(cart, found)
         try:
-            order = _build_order(cart, data, db.next_id("order"))
+            order = _build_order(cart, data, number)
             ops = _operations(cart, order, found)
         except stock.StockShort as short:
             raise CheckoutError(stock.shortage_message(short.shortages)) from None

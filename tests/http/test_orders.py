@@ -328,12 +328,42 @@ def test_o7_records_order_save_with_what_the_email_needs(client, shop):
     assert [e["payload"]["stock_quantity"] for e in variant_events if e["payload"]["sku"] == "HEAT-EN"] == [9]
 
 
-def test_o7_checkout_stays_within_its_aws_call_budget(client, shop):
+def test_o7_checkout_stays_within_its_aws_call_budget(client, shop, warm_container):
+    """Issue 14: 5 calls in 3 round trips: the cart with the methods' Query, the products with the order
+    number, the transaction. The added latency makes calls issued together overlap on in-process moto,
+    as they do on DynamoDB."""
     token = ready_cart(client, shop, quantity=1)
-    with AwsCalls() as calls:
+    with AwsCalls(latency=0.05) as calls:
         assert submit(client, token).status_code == 201
-    assert len(calls) <= 8, calls.operations
+    assert len(calls) <= 5, calls.operations
     assert calls.operations.count("TransactWriteItems") == 1
+    assert calls.most_in_flight == 2 and calls.round_trips <= 3, (calls.most_in_flight, calls.round_trips)
+
+
+def test_seven_request_checkout_stays_within_14_calls(client, shop, warm_container):
+    """Issue 14: create the cart with its line, both addresses, both methods, the order and its read, on a
+    warm container: at most 14 DynamoDB calls, each cart PUT at most 2, the order at most 5."""
+    ready_cart(client, shop, quantity=1)  # warms this container's copies of the reference partitions
+    per_request = []
+
+    def counted(method, path, payload=None):
+        with AwsCalls() as calls:
+            response = call(client, method, path, payload)
+        assert response.status_code < 300, (path, response.status_code, response.body)
+        per_request.append((method, path.split("/")[-2] if path.endswith("/") else path, calls.operations))
+        return body(response)
+
+    token = counted("POST", "/cart/storefront/", add_body(shop, quantity=1))["token"]
+    path = f"/cart/storefront/{token}"
+    counted("PUT", f"{path}/shipping-info/", SHIPPING)
+    counted("PUT", f"{path}/billing-info/", BILLING)
+    counted("PUT", f"{path}/shipping-method/{shop['rows']['post_cz']}/")
+    counted("PUT", f"{path}/payment-method/{shop['rows']['cash_cz']}/")
+    order = counted("POST", "/order/storefront/", {"cart_token": token, "agreed_to_terms": True})["token"]
+    counted("GET", f"/order/storefront/{order}/")
+    assert all(len(ops) <= 2 for method, _path, ops in per_request if method == "PUT"), per_request
+    assert len(per_request[0][2]) <= 2 and len(per_request[5][2]) <= 5, per_request
+    assert sum(len(ops) for *_rest, ops in per_request) <= 14, per_request
 
 
 # --- O1, O5, O6, O8, O10, O11 ---------------------------------------------------------------------------
