@@ -8,6 +8,15 @@ calls, i.e. this project's work), their DynamoDB calls, and the throughput of co
 distinct variants from `--threads` threads. moto serializes requests (infra/local/moto_serial.py), as
 DynamoDB serializes the items of a transaction; DynamoDB itself runs unrelated transactions in parallel.
 `--plain-moto` runs it on moto without infra/local/moto_fast.py, to compare.
+
+Then the seven-request checkout of issue 14 (create the cart with its line, shipping-info, billing-info,
+shipping-method, payment-method, order POST, order GET; update-quantity aside), on a warm container
+(reference copies not re-checked during the run): per request the DynamoDB calls, the most in flight at
+once, the serial round trips (calls issued together count once), the app's own time (median wall minus
+the time any call was under way, moto in-process) and the modeled time, app time + `--trip-ms` per round
+trip. The round trips are counted with `--trip-ms` added to every call (tests.helpers.AwsCalls
+`latency`), so calls issued together overlap on in-process moto as they do on DynamoDB; that run's median
+wall time is printed too, as a check of the model.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this file's folder comes first on sys.path, where `import moto` finds bench/moto.py.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 os.environ.update({
@@ -31,32 +42,13 @@ os.environ.update({
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 
-class AwsTimer:
-    """Time spent inside DynamoDB calls on this thread, and how many calls."""
-
-    def __init__(self, client):
-        self.local = threading.local()
-        client.meta.events.register("before-call.dynamodb", self._before)
-        client.meta.events.register("after-call.dynamodb", self._after)
-
-    def reset(self):
-        self.local.spent, self.local.calls = 0.0, 0
-
-    def _before(self, **_):
-        self.local.started = time.perf_counter()
-
-    def _after(self, **_):
-        self.local.spent = getattr(self.local, "spent", 0.0) + time.perf_counter() - self.local.started
-        self.local.calls = getattr(self.local, "calls", 0) + 1
-
-
-def make_products(client, ids, headers, count: int) -> list[int]:
+def make_products(client, ids, headers, count: int, prefix: str = "B") -> list[int]:
     from tests.catalog_fixtures import product_payload
     from tests.helpers import body, call
 
     created = []
     for n in range(count):
-        payload = product_payload(ids, f"B{n}", f"Bench {n}")
+        payload = product_payload(ids, f"{prefix}{n}", f"Bench {n}")
         payload["product_variants"] = [{**payload["product_variants"][0], "stock_quantity": 1000}]
         created.append(body(call(client, "POST", "/product/dashboard/detail/", payload, headers))["id"])
     return created
@@ -79,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--trip-ms", type=float, default=4.0, help="modeled DynamoDB round trip")
     parser.add_argument("--plain-moto", action="store_true",
                         help="without infra/local/moto_fast.py (moto's own Query and transactions), to compare")
     args = parser.parse_args()
@@ -95,11 +88,10 @@ def main() -> None:
         moto_fast.uninstall()
     with mock_aws():
         from app import app
-        from chalicelib.core.store import db
         from chalicelib.core.store.migrate import migrate
         from chalicelib.migrations import MIGRATIONS
         from chalicelib.orders import checkout
-        from tests.helpers import call
+        from tests.helpers import AwsCalls, call
         from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
         migrate(MIGRATIONS, log=lambda _line: None)
@@ -107,14 +99,13 @@ def main() -> None:
             shop = build_shop(client)
             shop["rows"] = add_methods(client, admin_headers(), shop)
             products = make_products(client, shop, admin_headers(), args.requests)
-            timer = AwsTimer(db.client())
-
             def measure(action):
-                timer.reset()
-                started = time.perf_counter()
-                action()
-                wall = time.perf_counter() - started
-                return wall, wall - timer.local.spent, timer.local.calls
+                # Calls from the request's worker threads count too (core/store/parallel.py).
+                with AwsCalls() as calls:
+                    started = time.perf_counter()
+                    action()
+                    wall = time.perf_counter() - started
+                return wall, wall - calls.aws_seconds, len(calls)
 
             token = ready_cart(client, shop, shop["heat"], "HEAT-EN")
             adds = [measure(lambda p=p, n=n: call(client, "POST", f"/cart/storefront/{token}/",
@@ -138,6 +129,7 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            seven = seven_request_checkout(client, shop, args)
 
     def report(name, samples):
         walls, apps, calls = zip(*samples, strict=True)
@@ -150,6 +142,81 @@ def main() -> None:
     report("checkout", checkouts)
     print(f"concurrent checkouts on distinct variants: {len(parallel)} orders from {args.threads} threads in "
           f"{elapsed:.2f} s = {len(parallel) / elapsed:.1f} orders/s")
+    print_seven(seven, args.trip_ms)
+
+
+SEVEN = ("POST cart/storefront/", "PUT shipping-info/", "PUT billing-info/", "PUT shipping-method/{id}/",
+         "PUT payment-method/{id}/", "POST order/storefront/", "GET order/storefront/{token}/")
+
+
+def seven_request_checkout(client, shop, args, runs: int = 15) -> dict:
+    """Per run, per request of the seven: (operations, most in flight, round trips, app wall s, app CPU s)."""
+    from chalicelib.core.store import versioned
+    from tests.helpers import AwsCalls, body, call
+    from tests.http.test_cart import BILLING, SHIPPING
+    from tests.shop_fixtures import admin_headers
+
+    product = make_products(client, shop, admin_headers(), 1, prefix="SEVEN")[0]  # SKU SEVEN0-EN, stock 1000
+
+    def once(latency: float) -> list[tuple]:
+        out = []
+
+        def step(method, path, payload=None):
+            with AwsCalls(latency=latency) as calls:
+                started, cpu = time.perf_counter(), time.process_time()
+                response = call(client, method, path, payload)
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            assert response.status_code < 300, (path, response.status_code, response.body)
+            out.append((calls.operations, calls.most_in_flight, calls.round_trips, wall - calls.aws_seconds,
+                        cpu - calls.aws_cpu_seconds))
+            return body(response)
+
+        token = step("POST", "/cart/storefront/", {"sku": "SEVEN0-EN", "quantity": 1, "product": product,
+                                                   "country": "CZ", "pricelist": "CZK_retail"})["token"]
+        path = f"/cart/storefront/{token}"
+        step("PUT", f"{path}/shipping-info/", SHIPPING)
+        step("PUT", f"{path}/billing-info/", BILLING)
+        step("PUT", f"{path}/shipping-method/{shop['rows']['post_cz']}/")
+        step("PUT", f"{path}/payment-method/{shop['rows']['cash_cz']}/")
+        order = step("POST", "/order/storefront/", {"cart_token": token, "agreed_to_terms": True})["token"]
+        step("GET", f"/order/storefront/{order}/")
+        return out
+
+    now = time.monotonic()
+    versioned.set_clock(lambda: now)  # a warm container: copies are not re-checked during the run
+    try:
+        once(0.0)  # warm-up
+        plain = [once(0.0) for _ in range(runs)]
+        delayed = [once(args.trip_ms / 1000) for _ in range(runs)]
+    finally:
+        versioned.set_clock(None)
+    return {"plain": plain, "delayed": delayed}
+
+
+def print_seven(seven: dict, trip_ms: float) -> None:
+    """app wall: the request's wall time minus the time a call was under way (a loaded machine's waits for
+    a CPU and thread hand-offs included); app CPU: the process's CPU time minus the calls' own (what the
+    code costs). modeled = app + trip_ms per round trip, from each."""
+    plain, delayed = seven["plain"], seven["delayed"]
+    print(f"\nseven-request checkout, warm container, medians of {len(plain)} runs; modeled = app + {trip_ms:g} ms "
+          "per round trip (calls issued together count once)")
+    print(f"{'request':<32}{'calls':>6}{'in flight':>10}{'trips':>6}{'app wall':>9}{'app CPU':>8}"
+          f"{'modeled':>9}{'(CPU)':>7}  operations")
+    totals = [0, 0, 0.0, 0.0, 0.0, 0.0]
+    most = 0
+    for index, name in enumerate(SEVEN):
+        operations = plain[0][index][0]
+        in_flight = max(run[index][1] for run in delayed)
+        trips = statistics.median(run[index][2] for run in delayed)
+        wall = statistics.median(run[index][3] for run in plain) * 1000
+        cpu = statistics.median(run[index][4] for run in plain) * 1000
+        row = (len(operations), trips, wall, cpu, wall + trip_ms * trips, cpu + trip_ms * trips)
+        most = max(most, in_flight)
+        totals = [total + value for total, value in zip(totals, row, strict=True)]
+        print(f"{name:<32}{row[0]:>6}{in_flight:>10}{row[1]:>6g}{row[2]:>9.1f}{row[3]:>8.1f}{row[4]:>9.1f}"
+              f"{row[5]:>7.1f}  {' '.join(operations)}")
+    print(f"{'checkout (7 requests)':<32}{totals[0]:>6}{most:>10}{totals[1]:>6g}{totals[2]:>9.1f}{totals[3]:>8.1f}"
+          f"{totals[4]:>9.1f}{totals[5]:>7.1f}   (ms)")
 
 
 if __name__ == "__main__":

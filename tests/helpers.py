@@ -44,14 +44,18 @@ class AwsCalls:
     they overlapped: `most_in_flight` is the most calls under way at once, `round_trips` the number of
     serial waits (a call started while none was under way; calls issued together count once), and
     `aws_seconds` the wall time during which at least one call was under way (what the request waited
-    for AWS). Thread-safe: calls made from a request's worker threads (core/store/parallel.py) count.
+    for AWS), `aws_cpu_seconds` the CPU time the calls took on their threads (botocore and in-process
+    moto: subtracted from the process's CPU time it leaves the app's own, unaffected by a loaded machine).
+    Thread-safe: calls made from a request's worker threads (core/store/parallel.py) count.
 
     `latency` (seconds) is added to every call, as a network round trip would be: in-process moto
     answers in about a millisecond while holding the GIL, so calls issued together may not overlap
-    without it; with it they do, as they would against DynamoDB, and the wall time is the modeled one."""
+    without it; with it they do, as they would against DynamoDB, and `round_trips` counts what a
+    request would wait for."""
 
     def __init__(self, latency: float = 0.0):
         self._lock = threading.Lock()
+        self._thread = threading.local()
         self.latency = latency
         self.reset()
 
@@ -59,7 +63,7 @@ class AwsCalls:
         with self._lock:
             self.operations: list[str] = []
             self.in_flight = self.most_in_flight = self.round_trips = 0
-            self.aws_seconds = 0.0
+            self.aws_seconds = self.aws_cpu_seconds = 0.0
             self._since = 0.0
 
     def _before(self, event_name, **_kwargs):
@@ -72,9 +76,12 @@ class AwsCalls:
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
         if self.latency:
             time.sleep(self.latency)
+        self._thread.cpu = time.thread_time()
 
     def _after(self, **_kwargs):
+        spent = time.thread_time() - getattr(self._thread, "cpu", time.thread_time())
         with self._lock:
+            self.aws_cpu_seconds += spent
             self.in_flight -= 1
             if self.in_flight == 0:
                 self.aws_seconds += time.perf_counter() - self._since
