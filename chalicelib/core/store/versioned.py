@@ -14,7 +14,8 @@ taxonomy grows. Here each registered partition has a version item (`keys.referen
   CHECK_SECONDS per container, not per request) and re-reads the partition only when the version
   changed, or when the copy is older than `MAX_AGE_SECONDS` (a backstop for writes made around `db`: a
   restore, a bulk import). The version item is in the partition (SK `~VERSION`, after every entity),
-  so a container's first read is the one Query it always was.
+  so a container's first read is the one Query it always was. That Query reads newest key first, so
+  the version comes before the items even when the partition takes several 1 MB pages.
 
 So another container sees a dashboard change within `CHECK_SECONDS` plus DynamoDB's eventual
 consistency (typically well under a second): 2 s at most in practice. Eventually consistent is enough
@@ -70,12 +71,17 @@ def read(partition: str) -> list[dict]:
         if held.version == (int(found["version"]) if found else 0):
             held.checked_at = now
             return pickle.loads(held.blob)
+    # Newest key first, so the version item (it sorts after every entity) is read before the items: a
+    # partition past 1 MB comes in several Query pages, and a write committing between two of them must
+    # leave this copy with the version from before it (the next check re-reads), never with its own
+    # version and the item as it was (hidden until MAX_AGE_SECONDS).
     items, version = [], 0
-    for item in db.query("main", partition=("PK", partition), consistent=True):
+    for item in db.query("main", partition=("PK", partition), consistent=True, forward=False):
         if item["SK"] == keys.REFERENCE_VERSION_SK:
             version = int(item.get("version") or 0)
         else:
             items.append(item)
+    items.reverse()  # key order
     with _lock:
         _copies[partition] = _Copy(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), version, now, now)
     return items
