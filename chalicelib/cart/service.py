@@ -438,6 +438,8 @@ def _cart_from(token: str, first) -> dict:
 def set_shipping_method(token: str, row_id, origin: str | None = None) -> None:
     row = _offered_row("shipping", row_id)
     offered = {f":offered{index}": int(i) for index, i in enumerate((row or {}).get("payment_methods") or [])}
+    if len(offered) > 99:  # DynamoDB's IN takes 100 operands: a chosen payment then takes the careful path
+        offered = {}
     keeps_payment = "attribute_not_exists(#payment)" + (f" OR #payment.#id IN ({', '.join(offered)})"
                                                         if offered else "")
     written, first = _choose_at_once(token, "shipping", row, origin, keeps_payment,
