@@ -5,6 +5,7 @@ dashboard's cart routes edit the cart of an order (order detail page): reading n
 items `cart_change_permission`, changing addresses `order_change_permission`, as in the original.
 """
 
+from chalicelib.cart import schemas
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty
 from chalicelib.core.lazy import lazy_module
@@ -26,7 +27,7 @@ def _user_email(req: Req) -> str | None:
 
 # --- storefront ------------------------------------------------------------------------------------
 
-@routes.route("/cart/storefront", ["POST"], access=PUBLIC,
+@routes.route("/cart/storefront", ["POST"], access=PUBLIC, reads=schemas.NEW_CART, reads_optional=True,
               summary="Create a cart, empty or with its first line; linked to the caller when logged in (K22).",
               response="CartToken", errors=(404,))
 def create_cart(req: Req):
@@ -39,7 +40,7 @@ def get_cart(req: Req, token: str):
     return views.cart_json(service.get_or_404(token))
 
 
-@routes.route("/cart/storefront/{token}", ["POST"], access=PUBLIC,
+@routes.route("/cart/storefront/{token}", ["POST"], access=PUBLIC, reads=schemas.ADD_ITEM,
               summary="Add a line, or add to the quantity of the SKU's line (K24): 201 new line, 200 incremented.")
 def add_item(req: Req, token: str):
     return empty(service.add_item(token, req.json_body(), _user_email(req)))
@@ -51,7 +52,7 @@ def cart_detail(req: Req, token: str):
     return views.detail_json(service.get_or_404(token))
 
 
-@routes.route("/cart/storefront/{token}/update-quantity", ["PUT"], access=PUBLIC,
+@routes.route("/cart/storefront/{token}/update-quantity", ["PUT"], access=PUBLIC, reads=schemas.UPDATE_QUANTITY,
               summary="Set a line's quantity (K26).", status=204)
 def update_quantity(req: Req, token: str):
     service.update_quantity(token, req.json_body())
@@ -70,7 +71,7 @@ def get_billing_info(req: Req, token: str):
     return views.info_json(service.get_or_404(token, None), "billing_info")
 
 
-@routes.route("/cart/storefront/{token}/billing-info", ["PUT"], access=PUBLIC,
+@routes.route("/cart/storefront/{token}/billing-info", ["PUT"], access=PUBLIC, reads=schemas.BILLING_INFO,
               summary="Set the cart's billing address (K28).", status=204)
 def put_billing_info(req: Req, token: str):
     service.set_info(token, "billing_info", req.json_body())
@@ -83,7 +84,7 @@ def get_shipping_info(req: Req, token: str):
     return views.info_json(service.get_or_404(token, None), "shipping_info")
 
 
-@routes.route("/cart/storefront/{token}/shipping-info", ["PUT"], access=PUBLIC,
+@routes.route("/cart/storefront/{token}/shipping-info", ["PUT"], access=PUBLIC, reads=schemas.SHIPPING_INFO,
               summary="Set the cart's shipping address and contact (K29).", status=204)
 def put_shipping_info(req: Req, token: str):
     service.set_info(token, "shipping_info", req.json_body())
@@ -122,7 +123,7 @@ def set_shipping_method(req: Req, token: str, id: str):
 
 # --- dashboard: the cart of an order ----------------------------------------------------------------
 
-@routes.route("/cart/dashboard/{token}/update-quantity", ["PUT"], access=CART_CHANGE,
+@routes.route("/cart/dashboard/{token}/update-quantity", ["PUT"], access=CART_CHANGE, reads=schemas.UPDATE_QUANTITY,
               summary="Set a line's quantity in an order's cart; the order's stock and totals follow (K27).",
               status=204)
 def dashboard_update_quantity(req: Req, token: str):
@@ -149,7 +150,7 @@ def dashboard_get_billing_info(req: Req, token: str):
     return views.info_json(editing.holder(token), "billing_info")
 
 
-@routes.route("/cart/dashboard/{token}/billing-info", ["PUT"], access=ORDER_CHANGE,
+@routes.route("/cart/dashboard/{token}/billing-info", ["PUT"], access=ORDER_CHANGE, reads=schemas.BILLING_INFO,
               summary="Change the billing address of an order's cart (K30).", status=204)
 def dashboard_put_billing_info(req: Req, token: str):
     from chalicelib.orders import editing
@@ -167,6 +168,7 @@ def dashboard_get_shipping_info(req: Req, token: str):
 
 
 @routes.route("/cart/dashboard/{token}/shipping-info", ["PUT"], access=ORDER_CHANGE,
+              reads=schemas.SHIPPING_INFO,
               summary="Change the shipping address of an order's cart (K31).", status=204)
 def dashboard_put_shipping_info(req: Req, token: str):
     from chalicelib.orders import editing

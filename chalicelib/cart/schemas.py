@@ -22,3 +22,6 @@ UPDATE_QUANTITY = Schema(
 )
 
 INFO_SCHEMAS = {"billing_info": BILLING_INFO, "shipping_info": SHIPPING_INFO}
+
+# K22: no body or `{}` makes an empty cart, a line's body makes the cart with that line.
+NEW_CART = {"oneOf": [{"type": "object", "maxProperties": 0}, ADD_ITEM.json_schema()]}

@@ -206,7 +206,7 @@ def _product_for(item: dict) -> dict | None:
 
 def create_cart(body, user_email: str | None) -> str:
     """K22: an empty cart, or one with its first line; nothing is stored when the line is refused."""
-    if body is not None and not isinstance(body, dict):
+    if not isinstance(body, dict):  # no body at all reads as {}; a JSON null, list or string is refused
         raise ValidationError({"non_field_errors": ["Invalid data. Expected a dictionary, but got "
                                                     f"{type(body).__name__}."]})
     item = ADD_ITEM.validate(body) if body else None

@@ -38,7 +38,8 @@ def all_products(req: Req):
 
 
 @routes.route("/product/dashboard/detail", ["POST"], access=permission("product_add_permission"),
-              body=product_schemas.PRODUCT, summary="Create a product with its variants and prices (P10).",
+              body=product_schemas.PRODUCT, reads=product_schemas.PRODUCT_CREATE_DOCUMENT,
+              summary="Create a product with its variants and prices (P10).",
               status=201, response="DashboardProduct")
 def create_product(req: Req):
     if not req.json_body():
@@ -72,6 +73,7 @@ MEDIA_ADD = permission("productmedia_add_permission")
 
 
 @routes.route("/product/dashboard/media", ["POST"], access=MEDIA_ADD, body=product_schemas.MEDIA_CREATE,
+              reads=product_schemas.MEDIA_CREATE_DOCUMENT,
               content_types=["application/json", "multipart/form-data", "application/x-www-form-urlencoded"],
               summary="Add an image to a product: base64/data URI, a multipart file, or an upload_key (P30).",
               status=201, response="ProductMedia")

@@ -21,6 +21,9 @@ from chalicelib.core.http.validation import (
     Translations,
 )
 
+# A 5 MiB image (core.media.MAX_IMAGE_BYTES) as base64 in a data URI; larger goes through an upload slot.
+MAX_MEDIA_TEXT = 5 * 1024 * 1024 * 4 // 3 + 256
+
 SKU_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
 SKU_MESSAGE = "SKU can only contain letters and numbers"
 
@@ -39,6 +42,10 @@ class Sku(String):
         if not SKU_PATTERN.match(text):
             raise FieldError([SKU_MESSAGE])
         return text
+
+    def json_schema(self) -> dict:
+        # An integer is taken as its digits (a SKU may be all digits).
+        return {"anyOf": [{**self.string_schema(), "pattern": SKU_PATTERN.pattern}, {"type": "integer"}]}
 
 
 class Price(DecimalField):
@@ -93,17 +100,22 @@ PRODUCT = Schema(
     product_variants=ListOf(Nested(VARIANT), required=False, allow_null=True),
 )
 
+# P10: `{}` (or no body) would make a blank product; the route refuses it ("No data provided").
+PRODUCT_CREATE_DOCUMENT = {**PRODUCT.json_schema(), "minProperties": 1}
+
 MEDIA_CREATE = Schema(
     "ProductMediaCreate",
     # The image itself (base64 or a data URI; a file part in a multipart form), or the key of a file
     # uploaded to the presigned URL of `product/dashboard/media/upload/`: one of the two.
-    media=String(trim=False, required=False),
+    media=String(trim=False, required=False, max_length=MAX_MEDIA_TEXT),
     upload_key=String(max_length=300, required=False),
     product_id=Integer(),
     type=Choice(["IMAGE", "VIDEO"], default="IMAGE"),
     alt=String(max_length=255, allow_blank=True, required=False, allow_null=True),
     sort_order=Integer(required=False, allow_null=True),
 )
+# P30 needs the image or the key of an uploaded one.
+MEDIA_CREATE_DOCUMENT = {**MEDIA_CREATE.json_schema(), "anyOf": [{"required": ["media"]}, {"required": ["upload_key"]}]}
 
 MEDIA_UPDATE = Schema(
     "ProductMediaUpdate",
@@ -111,7 +123,7 @@ MEDIA_UPDATE = Schema(
     sort_order=Integer(required=False, allow_null=True),
     alt=String(max_length=255, allow_blank=True, required=False, allow_null=True),
     type=Choice(["IMAGE", "VIDEO"], required=False),
-    media=String(trim=False, required=False, allow_null=True),
+    media=String(trim=False, required=False, allow_null=True, max_length=MAX_MEDIA_TEXT),
 )
 
 UPLOAD_REQUEST = Schema(

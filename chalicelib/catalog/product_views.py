@@ -209,7 +209,11 @@ def update_media(media_id, data: dict, origin: str) -> dict:
         updated = []
         for entry in current.get("media", []):
             if int(entry["id"]) == int(media_id):
-                entry = {**entry, **{k: data[k] for k in ("sort_order", "alt", "type") if k in data}}
+                # A null sort_order keeps the place: every media file has one (the model's column is not null).
+                sent = {k: data[k] for k in ("sort_order", "alt", "type") if k in data}
+                if sent.get("sort_order", 0) is None:
+                    del sent["sort_order"]
+                entry = {**entry, **sent}
                 if replacement:
                     entry["key"] = replacement
             updated.append(entry)

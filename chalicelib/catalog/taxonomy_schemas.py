@@ -39,12 +39,13 @@ class RawValue(String):
     """A base attribute's raw value; JSON numbers are accepted and kept as their text ("120")."""
 
     def convert(self, value: Any) -> str:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
+        if isinstance(value, float):
+            value = int(value) if value.is_integer() else repr(value)
         return super().convert(value)
 
     def json_schema(self) -> dict:
-        return {"type": ["string", "number", "null"], "maxLength": 200}
+        # A number's text is at most 24 characters (repr of a float), well inside max_length.
+        return {"anyOf": [self.string_schema(), {"type": "number"}]}
 
 
 def _ids(**kw) -> ListOf:

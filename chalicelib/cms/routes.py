@@ -35,7 +35,8 @@ def list_pages(req: Req):
     return service.list_pages()
 
 
-@routes.route("/cms", ["POST"], access=ADD, summary="Create a page; `resourcetype` is PageCMS or PageFrontend (M2).",
+@routes.route("/cms", ["POST"], access=ADD, reads=schemas.PAGE_CREATE_DOCUMENT,
+              summary="Create a page; `resourcetype` is PageCMS or PageFrontend (M2).",
               status=201, response="CmsPage")
 def create_page(req: Req):
     return json_response(service.create_page(req.json_body()), 201)
@@ -180,6 +181,7 @@ def _content_type(req: Req) -> str:
 
 
 @routes.route("/editorjs/upload/image", ["POST"], access=UPLOAD, content_types=UPLOAD_TYPES,
+              reads=schemas.UPLOAD_IMAGE_DOCUMENT,
               summary="Upload an image for Editor.js: multipart field `file` (E1).",
               status=201, response="EditorjsUpload", errors=(413,))
 def editorjs_upload_image(req: Req):
@@ -188,6 +190,7 @@ def editorjs_upload_image(req: Req):
 
 
 @routes.route("/editorjs/upload/url", ["POST"], access=UPLOAD, content_types=UPLOAD_TYPES,
+              reads=schemas.UPLOAD_URL_DOCUMENT,
               summary="Fetch an image by URL for Editor.js: `url` as form field or JSON (E2).",
               status=201, response="EditorjsUpload", errors=(413,))
 def editorjs_upload_url(req: Req):

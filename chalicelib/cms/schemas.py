@@ -88,3 +88,20 @@ CATEGORY_UPDATE = Schema("PageCategoryUpdate",
 
 TYPE_CREATE = Schema("PageCategoryTypeCreate", identifier=Identifier(max_length=100))
 TYPE_UPDATE = Schema("PageCategoryTypeUpdate", identifier=Identifier(max_length=100, required=False))
+
+
+def _page_document(kind: str, schema: Schema) -> dict:
+    document = schema.json_schema()
+    document["properties"] = {"resourcetype": {"const": kind}, **document["properties"]}
+    return {**document, "required": ["resourcetype", *document["required"]]}
+
+
+# M2 (POST cms/): the page kind named by `resourcetype` picks the schema the service validates.
+PAGE_CREATE_DOCUMENT = {"oneOf": [_page_document(kind, schema) for kind, schema in PAGE_CREATE.items()]}
+# E1 and E2: an image as the multipart field `file`; a URL to fetch as JSON or a form field `url`.
+_URL = {"type": "object", "properties": {"url": {"type": "string", "format": "uri", "maxLength": 2048}},
+        "required": ["url"]}
+UPLOAD_IMAGE_DOCUMENT = {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}
+UPLOAD_URL_DOCUMENT = {"content": {"application/json": {"schema": _URL},
+                                   "multipart/form-data": {"schema": _URL}}}

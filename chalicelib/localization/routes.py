@@ -164,6 +164,7 @@ def shipping_address(req: Req):
 
 
 @routes.route("/country/storefront/address/shipping", ["PUT"], access=AUTHENTICATED,
+              reads=schemas.ADDRESS_SCHEMAS["shipping"],
               summary="Save the shopper's shipping address (created on first use); 400 {error: {...}} (L21).",
               response="ShippingAddress")
 def save_shipping_address(req: Req):
@@ -183,6 +184,7 @@ def billing_address(req: Req):
 
 
 @routes.route("/country/storefront/address/billing", ["PUT"], access=AUTHENTICATED,
+              reads=schemas.ADDRESS_SCHEMAS["billing"],
               summary="Save the shopper's billing address (created on first use); 400 {error: {...}} (L24).",
               response="BillingAddress")
 def save_billing_address(req: Req):

@@ -14,6 +14,7 @@ from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.lazy import lazy_module
+from chalicelib.methods import schemas
 
 # Imported when a method route first runs: the service pulls in localization and the payment config.
 service = lazy_module("chalicelib.methods.service")
@@ -40,7 +41,7 @@ def list_payment_methods(req: Req):
     return service.list_methods("payment", req.language, req.origin())
 
 
-@routes.route("/cart/dashboard/payment/method", ["POST"], access=_add("payment"),
+@routes.route("/cart/dashboard/payment/method", ["POST"], access=_add("payment"), reads=schemas.METHOD_WRITE,
               summary="Create a payment method; `{}` creates an empty one (K2).",
               status=201, response="PaymentMethodSummary")
 def create_payment_method(req: Req):
@@ -53,7 +54,7 @@ def get_payment_method(req: Req, id: str):
     return service.get_method("payment", id, req.origin())
 
 
-@routes.route("/cart/dashboard/payment/method/{id}", WRITE, access=_change("payment"),
+@routes.route("/cart/dashboard/payment/method/{id}", WRITE, access=_change("payment"), reads=schemas.METHOD_WRITE,
               summary="Update a payment method: translations sent, `image` as base64 or data URI (K4).",
               response="PaymentMethod")
 def update_payment_method(req: Req, id: str):
@@ -76,6 +77,7 @@ def list_payment_rows_of_method(req: Req, id: str):
 
 
 @routes.route("/cart/dashboard/payment/method/{id}/country", ["POST"], access=_add("payment"),
+              reads=schemas.ROW_CREATE["payment"],
               summary="Add a payment method in a country; `api_request` must be a payment config key (K7).",
               status=201, response="PaymentMethodCountry")
 def create_payment_row(req: Req, id: str):
@@ -89,6 +91,7 @@ def list_payment_rows(req: Req):
 
 
 @routes.route("/cart/dashboard/payment/method/country", ["POST"], access=_add("payment"),
+              reads=schemas.ROW_CREATE_WITH_METHOD["payment"],
               summary="Add a payment method in a country, the method in the body (K9; 500 in the original).",
               status=201, response="PaymentMethodCountry")
 def create_payment_row_by_body(req: Req):
@@ -103,6 +106,7 @@ def get_payment_row(req: Req, id: str):
 
 
 @routes.route("/cart/dashboard/payment/method/country/{id}", WRITE, access=_change("payment"),
+              reads=schemas.ROW_UPDATE["payment"],
               summary="Update a payment method country row (K11; always 500 in the original).",
               response="PaymentMethodCountry")
 def update_payment_row(req: Req, id: str):
@@ -125,7 +129,7 @@ def list_shipping_methods(req: Req):
     return service.list_methods("shipping", req.language, req.origin())
 
 
-@routes.route("/cart/dashboard/shipping/method", ["POST"], access=_add("shipping"),
+@routes.route("/cart/dashboard/shipping/method", ["POST"], access=_add("shipping"), reads=schemas.METHOD_WRITE,
               summary="Create a shipping method; `{}` creates an empty one (K14).",
               status=201, response="ShippingMethodSummary")
 def create_shipping_method(req: Req):
@@ -138,7 +142,7 @@ def get_shipping_method(req: Req, id: str):
     return service.get_method("shipping", id, req.origin())
 
 
-@routes.route("/cart/dashboard/shipping/method/{id}", WRITE, access=_change("shipping"),
+@routes.route("/cart/dashboard/shipping/method/{id}", WRITE, access=_change("shipping"), reads=schemas.METHOD_WRITE,
               summary="Update a shipping method: translations sent, `image` as base64 or data URI (K16).",
               response="ShippingMethod")
 def update_shipping_method(req: Req, id: str):
@@ -161,6 +165,7 @@ def list_shipping_rows_of_method(req: Req, id: str):
 
 
 @routes.route("/cart/dashboard/shipping/method/{id}/country", ["POST"], access=_add("shipping"),
+              reads=schemas.ROW_CREATE["shipping"],
               summary="Add a shipping method in a country with the payment rows it offers (K19).",
               status=201, response="ShippingMethodCountry")
 def create_shipping_row(req: Req, id: str):
@@ -175,6 +180,7 @@ def get_shipping_row(req: Req, id: str):
 
 
 @routes.route("/cart/dashboard/shipping/method/country/{id}", WRITE, access=_change("shipping"),
+              reads=schemas.ROW_UPDATE["shipping"],
               summary="Update a shipping method country row (K21; always 500 in the original).",
               response="ShippingMethodCountry")
 def update_shipping_row(req: Req, id: str):

@@ -41,6 +41,9 @@ class AnyJson(Field):
 
 TEST_EVENT = Schema("NotificationTest", trigger=String(), action=Integer(min_value=0, default=0),
                     payload=AnyJson(required=False, allow_null=True))
+# The document names the triggers (the handler also takes them in lower case).
+TEST_EVENT_DOCUMENT = TEST_EVENT.json_schema()
+TEST_EVENT_DOCUMENT["properties"]["trigger"] = {"type": "string", "enum": sorted(TRIGGERS)}
 
 
 def _mask(action: dict) -> dict:
@@ -133,7 +136,7 @@ def redeliver(req: Req, delivery_id: str):
     return json_response(render(item, full=True), 202)
 
 
-@routes.route("/notifications/dashboard/test", ["POST"], access=WRITE, body=TEST_EVENT,
+@routes.route("/notifications/dashboard/test", ["POST"], access=WRITE, body=TEST_EVENT, reads=TEST_EVENT_DOCUMENT,
               summary="Send a test event to one action of a trigger now (once, no retries).", response="Delivery")
 def send_test(req: Req):
     trigger = req.data["trigger"].strip().upper()

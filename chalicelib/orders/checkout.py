@@ -28,20 +28,13 @@ from chalicelib.catalog import products as catalog_products
 from chalicelib.catalog.reference import catalog_snapshot
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict
-from chalicelib.core.http.validation import Boolean, Schema, String
 from chalicelib.core.observability import metric
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
 from chalicelib.orders import sales, stats, stock, views
+from chalicelib.orders.schemas import CHECKOUT
 from chalicelib.orders.store import ORDERS_LIST, order_key, user_order_key
 
-CHECKOUT = Schema(
-    "OrderCreate",
-    cart_token=String(max_length=64),
-    marketing_flag=Boolean(required=False, default=False),
-    agreed_to_terms=Boolean(required=False, default=False),
-    session_id=String(required=False, allow_null=True, allow_blank=True, max_length=255),
-)
 ATTEMPTS = 3
 
 

@@ -10,22 +10,10 @@ from __future__ import annotations
 
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
-from chalicelib.core.http.validation import Choice, Integer, Schema, String
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
+from chalicelib.orders.schemas import COMPLAINT, COMPLAINT_STATUS
 from chalicelib.orders.store import get_order, order_key
-
-TYPES = ("RETURN", "WARRANTY_CLAIM")
-STATUSES = ("CREATED", "APPROVED", "DECLINED")
-
-COMPLAINT = Schema(
-    "OrderItemComplaint",
-    cart_item=Integer(min_value=1),
-    order=String(max_length=64),
-    description=String(max_length=5000),
-    type=Choice(TYPES),
-)
-STATUS = Schema("OrderItemComplaintStatus", status=Choice(STATUSES))
 
 
 def pointer_key(complaint_id: int) -> dict:
@@ -71,7 +59,7 @@ def create(body) -> dict:
 
 def set_status(complaint_id, body) -> None:
     """O4: 204; 404 (empty) for an unknown complaint."""
-    data = STATUS.validate(body)
+    data = COMPLAINT_STATUS.validate(body)
     try:
         pointer = db.get("main", pointer_key(int(complaint_id)), consistent=True)
     except (TypeError, ValueError):

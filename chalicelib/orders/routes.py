@@ -9,6 +9,7 @@ from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import BadRequest
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.lazy import lazy_module
+from chalicelib.orders import schemas
 from chalicelib.payments.urls import api_base_url
 
 # Imported when an order route first runs: checkout pulls in the cart, the catalog and pricing.
@@ -43,7 +44,7 @@ def month_stats(req: Req):
     return stats.month_stats()
 
 
-@routes.route("/order/dashboard/complaint/{id}", ["PUT"], access=ORDER_CHANGE,
+@routes.route("/order/dashboard/complaint/{id}", ["PUT"], access=ORDER_CHANGE, reads=schemas.COMPLAINT_STATUS,
               summary="Approve or decline a complaint (O4); the customer is notified.", status=204)
 def update_complaint(req: Req, id: str):
     complaints.set_status(id, req.json_body())
@@ -57,7 +58,7 @@ def dashboard_order(req: Req, token: str):
     return {**views.order_json(order), "payment": service.payment_summary(order)}
 
 
-@routes.route("/order/dashboard/{token}", ["PUT"], access=ORDER_CHANGE,
+@routes.route("/order/dashboard/{token}", ["PUT"], access=ORDER_CHANGE, reads=schemas.ORDER_STATUS,
               summary="Change the order status: PENDING, PROCESSING, SHIPPED or CANCELLED (O6).", status=204)
 def update_order_status(req: Req, token: str):
     service.set_status(token, req.json_body())
@@ -66,7 +67,7 @@ def update_order_status(req: Req, token: str):
 
 # --- storefront ------------------------------------------------------------------------------------
 
-@routes.route("/order/storefront", ["POST"], access=PUBLIC,
+@routes.route("/order/storefront", ["POST"], access=PUBLIC, reads=schemas.CHECKOUT_DOCUMENT,
               summary="Order the cart (O7): one transaction; the same cart gives the same order token.",
               status=201, response="OrderToken")
 def place_order(req: Req):
@@ -83,7 +84,7 @@ def my_orders(req: Req):
     return service.user_orders(user.email)
 
 
-@routes.route("/order/storefront/complaint", ["POST"], access=PUBLIC,
+@routes.route("/order/storefront/complaint", ["POST"], access=PUBLIC, reads=schemas.COMPLAINT,
               summary="Complain about an item of an order: RETURN or WARRANTY_CLAIM (O9).",
               status=201, response="Complaint")
 def create_complaint(req: Req):

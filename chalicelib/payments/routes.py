@@ -42,7 +42,13 @@ def _html(text: str, status: int = 200) -> Response:
                                                              "Cache-Control": "no-store"})
 
 
-@routes.route("/payments/{key}/callback", ["POST"], access=PUBLIC, authenticate=False,
+# A gateway's report is its own format, signed; the module behind `key` reads and checks it.
+CALLBACK_DOCUMENT = {"type": "object", "description": "the gateway's signed status report"}
+TEST_GATEWAY_FORM = {"content": {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "properties": {"result": {"enum": ["paid", "failed"]}}, "required": ["result"]}}}}
+
+
+@routes.route("/payments/{key}/callback", ["POST"], access=PUBLIC, authenticate=False, reads=CALLBACK_DOCUMENT,
               summary="A gateway's status report for one payment, HMAC-signed with the method's secret.",
               response="PaymentCallbackResult", errors=(400, 401, 409))
 def callback(req: Req, key: str):
@@ -58,6 +64,7 @@ def test_gateway_page(req: Req, key: str, payment_id: str):
 
 
 @routes.route("/payments/{key}/test-gateway/{payment_id}", ["POST"], access=PUBLIC, authenticate=False,
+              reads=TEST_GATEWAY_FORM,
               summary="Mark a test gateway payment paid or failed (form field `result=paid|failed`).",
               media_type="text/html")
 def test_gateway_result(req: Req, key: str, payment_id: str):

@@ -44,7 +44,7 @@ def _user_id(req: Req) -> str | None:
     return user.email if user is not None else None
 
 
-@routes.route("/recommender/storefront/{event}", ["POST"], access=PUBLIC,
+@routes.route("/recommender/storefront/{event}", ["POST"], access=PUBLIC, reads=schemas.EVENT_BODY,
               summary="Record shopper events for the recommender: body {data: {...} | [{...}]} (RS1).", status=201)
 def storefront_event(req: Req, event: str):
     if event not in schemas.EVENT_MODEL_CLASSES:
@@ -64,7 +64,7 @@ def storefront_recommendations(req: Req, situation: str):
     return recommendations.recommend(query, _user_id(req), req.language, req.origin())
 
 
-@routes.route("/recommender/dashboard/recommender-system", ["GET"], access=STAFF,
+@routes.route("/recommender/dashboard/recommender-system", ["GET"], access=STAFF, query=schemas.DASHBOARD_QUERY,
               summary="The recommender's dashboard data (?date_from&date_to&page=configuration|performance|"
                       "training), passed through; null when no recommender is configured (RS3).",
               response="RecommenderDashboard", errors=(400, 502))

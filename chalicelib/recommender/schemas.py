@@ -84,6 +84,12 @@ EVENT_ITEM = Schema(
     time_spent=Number(required=False, allow_null=True, min_value=0),
 )
 
+# RS1's body: one event or a list of them under `data` (documented; `event_items` checks it).
+EVENT_BODY = {"type": "object", "required": ["data"], "properties": {"data": {"oneOf": [
+    EVENT_ITEM.json_schema(partial=True),
+    {"type": "array", "items": EVENT_ITEM.json_schema(partial=True), "maxItems": MAX_EVENT_ITEMS}]}}}
+
+
 def event_items(body: Any) -> list[dict]:
     """The items of `{"data": {...} | [{...}, ...]}`, checked; 400 naming the field otherwise."""
     if not isinstance(body, dict):

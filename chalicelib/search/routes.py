@@ -16,7 +16,7 @@ SEARCH_QUERY = Schema(
 )
 
 
-@routes.route("/search/storefront/product/{language}/{query}", ["GET"], access=PUBLIC,
+@routes.route("/search/storefront/product/{language}/{query}", ["GET"], access=PUBLIC, query=SEARCH_QUERY,
               summary="Published products matching the query in the language, best first (S1); "
                       "?limit= (default 6), ?country=, ?pricelist=. Answers from a DynamoDB fallback when "
                       "the search engine is off or failing (header X-Search-Backend).",

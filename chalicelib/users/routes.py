@@ -30,7 +30,8 @@ def refresh_token(req: Req):
     return service.refresh_access(req.data["refresh"])
 
 
-@routes.route("/user/logout", ["POST"], access=PUBLIC, summary="Blacklist a refresh token (U5).", status=201)
+@routes.route("/user/logout", ["POST"], access=PUBLIC, summary="Blacklist a refresh token (U5).", status=201,
+              reads=schemas.LOGOUT)
 def logout(req: Req):
     body = req.json_body()
     refresh = body.get("refresh") if isinstance(body, dict) else None
@@ -108,6 +109,7 @@ def update_user(req: Req, email: str):
 
 
 @routes.route("/user/users/{email}", ["PATCH"], access=USER_CHANGE, summary="Edit some fields of a user (U11).",
+              reads=schemas.USER_UPDATE,
               response="User")
 def patch_user(req: Req, email: str):
     data = schemas.USER_UPDATE.validate(req.json_body(), partial=True)

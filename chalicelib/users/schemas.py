@@ -2,12 +2,28 @@
 
 from typing import Any
 
-from chalicelib.core.http.validation import Boolean, Date, Email, Field, FieldError, ListOf, Schema, String
+from chalicelib.core.http.validation import (
+    NOT_BLANK_PATTERN,
+    Boolean,
+    Date,
+    Email,
+    Field,
+    FieldError,
+    ListOf,
+    Schema,
+    String,
+)
 
-LOGIN = Schema("Login", email=String(max_length=254), password=String(trim=False),
+# Far beyond any real password, short enough that hashing one costs nothing.
+MAX_PASSWORD = 4096
+MAX_TOKEN = 4096  # our JWTs are a few hundred characters
+
+LOGIN = Schema("Login", email=String(max_length=254), password=String(trim=False, max_length=MAX_PASSWORD),
                dashboard_login=Boolean(default=False))
-REFRESH = Schema("Refresh", refresh=String())
-REGISTER = Schema("Register", email=Email(max_length=40), password=String(trim=False))
+REFRESH = Schema("Refresh", refresh=String(max_length=MAX_TOKEN))
+# U5 checks its body itself (an invalid one is the original's empty 400); documented here.
+LOGOUT = Schema("Logout", refresh=String(trim=False, strict=True, max_length=MAX_TOKEN))
+REGISTER = Schema("Register", email=Email(max_length=40), password=String(trim=False, max_length=MAX_PASSWORD))
 PROFILE = Schema(
     "Profile",
     first_name=String(max_length=40, allow_blank=True, required=False),
@@ -23,8 +39,9 @@ USER_UPDATE = Schema(
     is_admin=Boolean(required=False),
     is_staff=Boolean(required=False),
 )
-OWN_PASSWORD = Schema("OwnPassword", old_password=String(trim=False), new_password=String(trim=False))
-SET_PASSWORD = Schema("SetPassword", new_password=String(trim=False))
+OWN_PASSWORD = Schema("OwnPassword", old_password=String(trim=False, max_length=MAX_PASSWORD),
+                      new_password=String(trim=False, max_length=MAX_PASSWORD))
+SET_PASSWORD = Schema("SetPassword", new_password=String(trim=False, max_length=MAX_PASSWORD))
 
 
 class PermissionRef(Field):
@@ -38,7 +55,8 @@ class PermissionRef(Field):
         return value.strip()
 
     def json_schema(self) -> dict:
-        return {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"name": {"type": "string"}}}]}
+        name = {"type": "string", "pattern": NOT_BLANK_PATTERN}
+        return {"oneOf": [name, {"type": "object", "properties": {"name": name}, "required": ["name"]}]}
 
 
 GROUP = Schema(

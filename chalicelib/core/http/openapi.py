@@ -169,6 +169,9 @@ def _no_body(response: dict) -> dict:
 def _operation(spec: RouteSpec) -> dict:
     names = _PARAM.findall(spec.path)
     params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in names]
+    if spec.query is not None:
+        params += [{"name": name, "in": "query", "required": field.required, "schema": field.documented()}
+                   for name, field in spec.query.fields.items()]
     access = spec.access.describe()
     operation: dict = {
         "operationId": f"{spec.method.lower()}_{spec.module.split('.')[-2]}_{spec.name}",
@@ -183,12 +186,23 @@ def _operation(spec: RouteSpec) -> dict:
         operation["security"] = [{}, {"jwt": []}] if spec.authenticate else [{}]
     else:
         operation["security"] = [{"jwt": []}]
-    if spec.body is not None:
-        operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": spec.body.json_schema()}}}
-    elif spec.method in ("POST", "PUT", "PATCH"):
-        operation["requestBody"] = {"required": False, "content": {"application/json": {"schema": {}}}}
+    body = _request_body(spec)
+    if body is not None:
+        operation["requestBody"] = body
     return operation
+
+
+def _request_body(spec: RouteSpec) -> dict | None:
+    """The body the route takes: the router's schema, or the one its handler validates (all fields optional on
+    a PATCH), or none."""
+    schema = spec.reads if spec.reads is not None else spec.body
+    if schema is None:
+        return None
+    if isinstance(schema, dict) and "content" in schema:  # media types of their own (a multipart upload)
+        return {"required": not spec.reads_optional, **schema}
+    if not isinstance(schema, dict):
+        schema = schema.json_schema(partial=spec.method == "PATCH" and spec.body is None)
+    return {"required": not spec.reads_optional, "content": {"application/json": {"schema": schema}}}
 
 
 def document(server_url: str = "/") -> dict:

@@ -62,6 +62,11 @@ class RouteSpec:
     module: str
     summary: str = ""
     body: Schema | None = None
+    # The body a handler validates itself (with rules of its own: partial on PATCH, a choice of schemas): the
+    # API document shows it, the router does not check it. A write with neither `body` nor `reads` takes none.
+    reads: Schema | dict | None = None
+    reads_optional: bool = False  # the body may be left out (POST /cart/storefront: no body is an empty cart)
+    query: Schema | None = None  # the query parameters the handler validates (documented)
     authenticate: bool = True
     tags: tuple[str, ...] = ()
     # What a success answers, for the API docs: its status, and the JSON Schema of its body (a dict, or
@@ -266,7 +271,9 @@ class Routes:
         self.tag = tag or import_name.split(".")[-2 if import_name.endswith("routes") else -1]
 
     def route(self, path: str, methods: tuple[str, ...] | list[str] = ("GET",), *, access: Access,
-              body: Schema | None = None, authenticate: bool = True, summary: str = "",
+              body: Schema | None = None, reads: Schema | dict | None = None, reads_optional: bool = False,
+              query: Schema | None = None,
+              authenticate: bool = True, summary: str = "",
               content_types: list[str] | None = None, status: int = 200, response: dict | str | None = None,
               media_type: str | tuple[str, ...] = "application/json", errors: tuple[int, ...] = ()):
         if path != "/" and path.endswith("/"):
@@ -277,7 +284,8 @@ class Routes:
             for method in methods:
                 spec = RouteSpec(path=path, method=method.upper(), access=access, name=handler.__name__,
                                  module=self.module, summary=summary or (handler.__doc__ or "").strip(),
-                                 body=body, authenticate=authenticate, tags=(self.tag,), status=status,
+                                 body=body, reads=reads, reads_optional=reads_optional, query=query,
+                                 authenticate=authenticate, tags=(self.tag,), status=status,
                                  response=response, media_type=media_type, errors=tuple(errors))
                 ROUTES.append(spec)
                 specs[spec.method] = spec

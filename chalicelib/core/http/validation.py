@@ -49,6 +49,29 @@ class Field:
     def json_schema(self) -> dict:
         return {}
 
+    def documented(self) -> dict:
+        """The field's JSON Schema as the API document shows it: with null where the field takes null."""
+        schema = self.json_schema()
+        if self.allow_null and schema:
+            schema = _or_null(schema)
+        if self.help:
+            schema = {**schema, "description": self.help}
+        return schema
+
+
+def _or_null(schema: dict) -> dict:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    if isinstance(kind, list):
+        return schema if "null" in kind else {**schema, "type": [*kind, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+# A string the validator does not refuse as blank once trimmed: at least one character that is not white space
+# (a JSON Schema pattern matches anywhere in the string).
+NOT_BLANK_PATTERN = r"\S"
+
 
 class String(Field):
     def __init__(self, *, max_length: int | None = None, min_length: int | None = None,
@@ -58,10 +81,14 @@ class String(Field):
         self.min_length = min_length
         self.allow_blank = allow_blank
         self.trim = trim
-        self.strict = strict  # only a JSON string (DRF, like the original, also takes numbers as text)
+        self.strict = strict  # only a JSON string (DRF, like the original, also takes integers as text)
 
     def convert(self, value: Any) -> str:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        # A float is no text anyone types (DRF would store "1e+16"); an integer is, e.g. a postal code, and so is
+        # 706.0, which JSON (and JSON Schema) counts as the integer 706.
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
             raise FieldError(["Not a valid string."])
         if self.strict and not isinstance(value, str):
             raise FieldError(["Not a valid string."])
@@ -77,10 +104,35 @@ class String(Field):
         return text
 
     def json_schema(self) -> dict:
+        schema = self.string_schema()
+        if self.strict:
+            return schema
+        # Not strict: an integer is taken as its digits, within the same length limits.
+        return {"anyOf": [schema, *_integers_of_length(self.min_length or 1, self.max_length)]}
+
+    def string_schema(self) -> dict:
+        """The schema of the JSON strings this field takes."""
         schema: dict = {"type": "string"}
+        if not self.allow_blank:
+            schema["minLength"] = max(1, self.min_length or 1)
+            if self.trim:
+                schema["pattern"] = NOT_BLANK_PATTERN
+        elif self.min_length:
+            schema["minLength"] = self.min_length
         if self.max_length is not None:
             schema["maxLength"] = self.max_length
         return schema
+
+
+def _integers_of_length(shortest: int, longest: int | None) -> list[dict]:
+    """JSON Schemas of the integers whose text (with its minus sign) is `shortest` to `longest` characters."""
+    if longest is None or longest > 300:  # no integer anyone sends has 300 digits
+        return [{"type": "integer"}]
+    ranges = [{"type": "integer", "minimum": 0 if shortest <= 1 else 10 ** (shortest - 1), "maximum": 10**longest - 1}]
+    if longest >= 2:
+        ranges.append({"type": "integer", "minimum": -(10 ** (longest - 1) - 1),
+                       "maximum": -1 if shortest <= 2 else -(10 ** (shortest - 2))})
+    return ranges
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -100,7 +152,7 @@ class Email(String):
         return normalize_email(text)
 
     def json_schema(self) -> dict:
-        return {**super().json_schema(), "format": "email"}
+        return {**self.string_schema(), "format": "email"}  # an integer is no address
 
 
 class Boolean(Field):
@@ -164,6 +216,9 @@ class DecimalField(Field):
     def convert(self, value: Any) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
             raise FieldError(["A valid number is required."])
+        if isinstance(value, str) and not _DECIMAL_TEXT.match(value):
+            # Plain digits only: "1e3", "Infinity" or "0x10" are no amount anyone types.
+            raise FieldError(["A valid number is required."])
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
@@ -186,7 +241,23 @@ class DecimalField(Field):
         return number
 
     def json_schema(self) -> dict:
-        return {"type": ["string", "number"], "format": "decimal"}
+        """A JSON number or its text, within the digits and bounds. JSON Schema cannot bound the decimal places
+        of a binary number (0.07 is no exact multiple of 0.01), so those are said in words."""
+        whole, places = self.max_digits - self.decimal_places, self.decimal_places
+        number: dict = {"type": "number", "exclusiveMinimum": -(10**whole), "exclusiveMaximum": 10**whole}
+        if self.min_value is not None:
+            number = {**number, "minimum": float(self.min_value)}
+        if self.max_value is not None:
+            number = {**number, "maximum": float(self.max_value)}
+        if self.max_value is not None:  # a pattern cannot say "up to 100": texts below the next power of ten
+            whole = min(whole, len(str(int(self.max_value))) - 1)
+        sign = "" if self.min_value is not None and self.min_value >= 0 else "-?"
+        text = {"type": "string", "pattern": rf"^\s*{sign}0*\d{{1,{whole}}}(\.\d{{1,{places}}})?\s*$"}
+        return {"anyOf": [number, text], "format": "decimal",
+                "description": f"at most {places} decimal places"}
+
+
+_DECIMAL_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$")
 
 
 class Date(Field):
@@ -241,7 +312,8 @@ class ListOf(Field):
         return out
 
     def json_schema(self) -> dict:
-        return {"type": "array", "items": self.child.json_schema()}
+        schema = {"type": "array", "items": self.child.documented()}
+        return schema if self.allow_empty else {**schema, "minItems": 1}
 
 
 class Nested(Field):
@@ -280,7 +352,7 @@ class MapOf(Field):
         return out
 
     def json_schema(self) -> dict:
-        return {"type": "object", "additionalProperties": self.child.json_schema()}
+        return {"type": "object", "additionalProperties": self.child.documented()}
 
 
 class Schema:
@@ -313,11 +385,12 @@ class Schema:
             raise ValidationError(errors)
         return out
 
-    def json_schema(self) -> dict:
+    def json_schema(self, *, partial: bool = False) -> dict:
+        """The JSON Schema of a valid body; `partial`: of a PATCH, where every field may be left out."""
         return {
             "type": "object",
-            "properties": {name: field.json_schema() for name, field in self.fields.items()},
-            "required": [name for name, field in self.fields.items() if field.required],
+            "properties": {name: field.documented() for name, field in self.fields.items()},
+            "required": [] if partial else [name for name, field in self.fields.items() if field.required],
         }
 
 
@@ -357,8 +430,9 @@ class Translations(Field):
         return out
 
     def json_schema(self) -> dict:
-        return {"type": "object", "description": "texts keyed by language code (see GET country/languages/)",
-                "additionalProperties": self.row.json_schema()}
+        schema = {"type": "object", "description": "texts keyed by language code (see GET country/languages/)",
+                  "additionalProperties": self.row.json_schema()}
+        return schema if self.allow_empty else {**schema, "minProperties": 1}
 
 
 _SLUG = re.compile(r"^[-\w]+$", re.UNICODE)
@@ -374,7 +448,8 @@ class Slug(String):
         return text
 
     def json_schema(self) -> dict:
-        return {**super().json_schema(), "pattern": r"^[-\w]+$"}
+        strings = {**self.string_schema(), "pattern": r"^[-\w]*$" if self.allow_blank else r"^[-\w]+$"}
+        return strings if self.strict else {"anyOf": [strings, *_integers_of_length(1, self.max_length)]}
 
 
 class EditorJs(Field):
