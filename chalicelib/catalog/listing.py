@@ -17,7 +17,7 @@ import json
 import zlib
 from decimal import Decimal
 
-from chalicelib.core.store import db, keys
+from chalicelib.core.store import db, keys, recent
 
 
 def entry_for(product: dict) -> dict:
@@ -89,8 +89,20 @@ def changes_for(old: dict | None, new: dict | None) -> list[dict]:
 
 
 def read_many(category_ids: list[int]) -> dict[int, dict]:
-    """Entries of several categories' listings merged, in one BatchGetItem (eventually consistent)."""
+    """Entries of several categories' listings merged, in one BatchGetItem (eventually consistent) of those
+    this container has not read in the last second (core/store/recent.py: a hot category's listing costs one
+    read a second per container, not one per page)."""
     merged: dict[int, dict] = {}
-    for item in db.batch_get("main", [keys.category_listing(c) for c in category_ids]):
-        merged.update(decode(item))
+    for item in recent.batch_get([keys.category_listing(c) for c in category_ids]).values():
+        merged.update(_decoded(item))
     return merged
+
+
+def _decoded(item: dict | None) -> dict[int, dict]:
+    """`decode(item)`, kept on the item core/store/recent.py holds (pages read the entries, never change them;
+    a re-read or a write brings a new item)."""
+    if not item:
+        return {}
+    if "_decoded" not in item:
+        item["_decoded"] = decode(item)
+    return item["_decoded"]

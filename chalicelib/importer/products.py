@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from chalicelib.catalog import listing
 from chalicelib.catalog import products as catalog_products
 from chalicelib.core import events
-from chalicelib.core.store import db, keys
+from chalicelib.core.store import db, keys, recent
 from chalicelib.importer.placeholders import Placeholders
 from chalicelib.importer.source import Dump, Report, as_int, json_value, raise_counter
 from chalicelib.importer.sqldump import flag
@@ -265,6 +265,7 @@ def batch_put(logical: str, items: list[dict]) -> None:
             if pending:
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
+    recent.forget(items)  # written around db: a storefront read in this process must not keep the old ones
 
 
 def _without_conflicts(item: dict, found: Existing, report: Report) -> dict:

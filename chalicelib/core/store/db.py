@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import keys, versioned
+from chalicelib.core.store import keys, recent, versioned
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -56,12 +56,14 @@ def reset_clients() -> None:
     with _lock:
         _clients.clear()
     versioned.forget()
+    recent.forget()
 
 
 def _wrote(logical: str, *keys_or_items: dict) -> None:
     """After a single-item write: bump the version of a reference partition it belongs to."""
     if logical != "main":
         return
+    recent.forget(keys_or_items)
     for partition in sorted(versioned.touched_partitions(keys_or_items)):
         spec = versioned.bump_operation(partition)["Update"]
         client().update_item(TableName=table("main"), Key=serialize(spec["key"]),
@@ -292,6 +294,7 @@ def transact(operations: list[dict]) -> None:
             raise TransactionFailed(reasons[:len(reasons) - len(partitions)] if partitions else reasons) from None
         raise
     versioned.forget(partitions)
+    recent.forget(written)
     if touched - partitions:
         _wrote("main", *({"PK": partition} for partition in touched - partitions))
 

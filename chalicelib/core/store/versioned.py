@@ -110,6 +110,11 @@ def forget(partitions=None) -> None:
             _copies.pop(partition, None)
 
 
+def now() -> float:
+    """This module's clock (monotonic seconds; a test's own while it sets one)."""
+    return _clock()
+
+
 def set_clock(source=None) -> None:
     """Tests: use `source()` (seconds) as the monotonic clock; None: the real one."""
     global _clock
