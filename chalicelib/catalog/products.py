@@ -57,9 +57,10 @@ def product_ids() -> list[int]:
             for item in db.query("main", partition=("GSI2PK", keys.PRODUCTS_LIST), index="GSI2")]
 
 
-def get_many(ids: list[int]) -> list[dict]:
+def get_many(ids: list[int], *, consistent: bool = False) -> list[dict]:
     """Products by id in the given order, skipping missing or deleted ones (one BatchGetItem per 100)."""
-    found = {int(item["id"]): item for item in db.batch_get("main", [keys.product(i) for i in ids])
+    found = {int(item["id"]): item for item in db.batch_get("main", [keys.product(i) for i in ids],
+                                                             consistent=consistent)
              if not item.get("safe_deleted")}
     return [found[i] for i in ids if i in found]
 

@@ -74,8 +74,11 @@ def operations(change: dict[int, dict[str, int]], found: dict[int, dict], *, tak
 
 
 def load_products(product_ids) -> dict[int, dict]:
-    """The products (live ones) by id, in one BatchGetItem."""
-    return {int(p["id"]): p for p in catalog_products.get_many(sorted({int(i) for i in product_ids}))}
+    """The products (live ones) by id, in one strongly consistent BatchGetItem: an order charges the price and
+    takes the stock they hold, so a price saved a moment ago must be the one seen (eventually consistent, it
+    could be missed for up to a second)."""
+    return {int(p["id"]): p for p in catalog_products.get_many(sorted({int(i) for i in product_ids}),
+                                                                 consistent=True)}
 
 
 def shortage_message(shortages: list[tuple[str, int]]) -> str:
