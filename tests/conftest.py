@@ -93,6 +93,18 @@ def shop_stack(tmp_path_factory):
 
 
 @pytest.fixture
+def clock():
+    """The clock of the container's reference copies and recent reads (core/store/versioned.py), moved by the
+    test: `clock[0] += versioned.CHECK_SECONDS` is the next check."""
+    from chalicelib.core.store import versioned
+
+    now = [5000.0]
+    versioned.set_clock(lambda: now[0])
+    yield now
+    versioned.set_clock(None)
+
+
+@pytest.fixture
 def warm_container():
     """A warm container's call counts however slow the machine: the reference copies
     (core/store/versioned.py) are not checked against their version items while the test runs, as within

@@ -256,14 +256,6 @@ def storefront(client, path: str, language: str = "en"):
 
 
 @pytest.fixture
-def clock():
-    now = [5000.0]
-    versioned.set_clock(lambda: now[0])
-    yield now
-    versioned.set_clock(None)
-
-
-@pytest.fixture
 def shop(client, clock, monkeypatch):
     from chalicelib.core.settings import reload_settings
 

@@ -14,14 +14,6 @@ from tests.helpers import body, call
 
 
 @pytest.fixture
-def clock():
-    now = [7000.0]
-    versioned.set_clock(lambda: now[0])
-    yield now
-    versioned.set_clock(None)
-
-
-@pytest.fixture
 def shop(client):
     from chalicelib.localization import service as localization
 

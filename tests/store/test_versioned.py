@@ -4,20 +4,10 @@ and in every other container within CHECK_SECONDS; a read that finds the version
 
 from __future__ import annotations
 
-import pytest
-
 from chalicelib.core.store import db, versioned
 from tests.catalog_fixtures import build_catalog, product_payload
 from tests.helpers import body, call
 from tests.shop_fixtures import admin_headers, build_shop
-
-
-@pytest.fixture
-def clock():
-    now = [5000.0]
-    versioned.set_clock(lambda: now[0])
-    yield now
-    versioned.set_clock(None)
 
 
 def titles(client) -> list[str]:
