@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ def _json_value(value: Any) -> Any:
 
 def _prepare(value: Any) -> Any:
     # The encoder calls `default` only for unknown types, and DynamoDB hands back Decimal everywhere.
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # a dict, or a frozen reference item (core/store/versioned.py)
         return {k: _prepare(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_prepare(v) for v in value]

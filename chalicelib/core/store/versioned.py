@@ -22,17 +22,19 @@ consistency (typically well under a second): 2 s at most in practice. Eventually
 for the version item because a stale answer only delays a re-read that the next check makes. Money
 paths keep their own rules: a cart line's price comes from the product item, read strongly consistent.
 
-Each read answers its own copy (unpickled from the cached bytes), so no caller can change what the next
-request sees.
+Every read answers the same copy, frozen (read-only dicts and lists, built once per version), so no
+caller can change what the next request sees and no request pays for a copy of its own (unpickling the
+1.24 MB CATALOG of a 100,000-product shop took ~30 ms a request). A caller that changes an item makes its own:
+`dict(item)`, `{**item, ...}`.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 CHECK_SECONDS = float(os.environ.get("REFERENCE_CHECK_SECONDS", "1"))
 MAX_AGE_SECONDS = 300.0
@@ -42,7 +44,7 @@ PARTITIONS: set[str] = set()
 
 @dataclass
 class _Copy:
-    blob: bytes
+    items: list
     version: int
     checked_at: float
     read_at: float
@@ -59,18 +61,18 @@ def register(partition: str) -> None:
 
 
 def read(partition: str) -> list[dict]:
-    """The partition's items, in key order, without its version item (a copy the caller may change)."""
+    """The partition's items, in key order, without its version item: frozen, shared by every read."""
     from chalicelib.core.store import db, keys
 
     now = _clock()
     held = _copies.get(partition)
     if held is not None and now - held.checked_at < CHECK_SECONDS and now - held.read_at < MAX_AGE_SECONDS:
-        return pickle.loads(held.blob)
+        return held.items
     if held is not None and now - held.read_at < MAX_AGE_SECONDS:
         found = db.get("main", keys.reference_version(partition))
         if held.version == (int(found["version"]) if found else 0):
             held.checked_at = now
-            return pickle.loads(held.blob)
+            return held.items
     # Newest key first, so the version item (it sorts after every entity) is read before the items: a
     # partition past 1 MB comes in several Query pages, and a write committing between two of them must
     # leave this copy with the version from before it (the next check re-reads), never with its own
@@ -82,9 +84,54 @@ def read(partition: str) -> list[dict]:
         else:
             items.append(item)
     items.reverse()  # key order
+    frozen = freeze(items)
     with _lock:
-        _copies[partition] = _Copy(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), version, now, now)
-    return items
+        _copies[partition] = _Copy(frozen, version, now, now)
+    return frozen
+
+
+def freeze(value: Any) -> Any:
+    """The value with its dicts and lists read-only (still a dict and a list to every reader)."""
+    if isinstance(value, dict):
+        return FrozenDict({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return FrozenList(freeze(item) for item in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
+
+
+def _refuse(self, *args, **kwargs):
+    raise TypeError("a shared reference item is read-only: change a copy (dict(item), list(items))")
+
+
+class FrozenDict(dict):
+    """A dict no one can change; copies of it (`dict(d)`, `{**d}`, `copy.deepcopy`) are plain dicts."""
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return {key: copy.deepcopy(item, memo) for key, item in self.items()}
+
+
+class FrozenList(list):
+    """A list no one can change; copies of it are plain lists."""
+
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return [copy.deepcopy(item, memo) for item in self]
 
 
 def touched_partitions(keys_written) -> set[str]:
