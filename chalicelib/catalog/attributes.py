@@ -35,7 +35,7 @@ from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
+from chalicelib.core.store import db, versioned
 from chalicelib.core.store.entities import Collection, now_iso
 from chalicelib.localization import service as localization
 
@@ -471,10 +471,26 @@ def _names(item: dict) -> dict[str, str | None]:
     return {lang: row.get("name") for lang, row in (item.get("translations") or {}).items()}
 
 
+_last_lookup: tuple = (None, None)  # (snapshot, its lookup): the shared snapshot is one object per version
+
+
 def attribute_lookup(snapshot: dict[str, list[dict]]) -> dict[int, dict]:
     """Every live base attribute of a live type, by id:
     `{id, value, order, name: {lang: text}, type: {id, type_name, unit, value_type, is_numeric, name: {lang: text}}}`.
-    Texts keep every language; `render_storefront_attribute` picks one."""
+    Texts keep every language; `render_storefront_attribute` picks one. Built once per shared snapshot
+    (read-only then), for any other snapshot each time."""
+    global _last_lookup
+    held_snapshot, held_lookup = _last_lookup
+    if held_snapshot is snapshot:
+        return held_lookup
+    lookup = _build_lookup(snapshot)
+    if isinstance(snapshot, versioned.FrozenDict):
+        lookup = versioned.freeze(lookup)
+        _last_lookup = (snapshot, lookup)
+    return lookup
+
+
+def _build_lookup(snapshot: dict[str, list[dict]]) -> dict[int, dict]:
     taxonomy = Taxonomy(snapshot)
     types = {type_id: {"id": type_id, "type_name": t.get("type_name"), "unit": t.get("unit"),
                        "value_type": t.get("value_type", schemas.TEXT),

@@ -33,9 +33,14 @@ def pricing_items() -> list[dict]:
 
 
 def catalog_snapshot() -> dict[str, list[dict]]:
-    """Every live category, attribute type, base attribute and product type (one Query when changed)."""
+    """Every live category, attribute type, base attribute and product type (one Query when changed): one
+    read-only snapshot per version of the partition, shared by every request of the container."""
+    return versioned.derived(CATALOG, _by_kind)
+
+
+def _by_kind(items: list[dict]) -> dict[str, list[dict]]:
     result: dict[str, list[dict]] = {c.kind: [] for c in (CATEGORIES, ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES)}
-    for item in versioned.read(CATALOG):
+    for item in items:
         kind = item["SK"].split("#", 1)[0]
         if kind in result and not item.get("safe_deleted"):
             result[kind].append(item)

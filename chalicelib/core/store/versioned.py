@@ -33,7 +33,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 CHECK_SECONDS = float(os.environ.get("REFERENCE_CHECK_SECONDS", "1"))
@@ -48,6 +49,7 @@ class _Copy:
     version: int
     checked_at: float
     read_at: float
+    derived: dict = field(default_factory=dict)  # build function -> what it built from `items`
 
 
 _copies: dict[str, _Copy] = {}
@@ -88,6 +90,18 @@ def read(partition: str) -> list[dict]:
     with _lock:
         _copies[partition] = _Copy(frozen, version, now, now)
     return frozen
+
+
+def derived(partition: str, build: Callable[[list], Any]) -> Any:
+    """`build(read(partition))`, frozen, built once per version of the partition in this container (an index
+    of the 2,000 attribute values of a big shop costs milliseconds to build, so not once per request)."""
+    items = read(partition)
+    held = _copies.get(partition)
+    if held is None or held.items is not items:  # another thread re-read meanwhile: build for this read only
+        return freeze(build(items))
+    if build not in held.derived:
+        held.derived[build] = freeze(build(items))
+    return held.derived[build]
 
 
 def freeze(value: Any) -> Any:
