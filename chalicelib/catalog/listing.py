@@ -98,11 +98,17 @@ def read_many(category_ids: list[int]) -> dict[int, dict]:
     return merged
 
 
+_decoded_items: dict[int, tuple[dict, dict[int, dict]]] = {}  # id(held item) -> (the item, its entries)
+
+
 def _decoded(item: dict | None) -> dict[int, dict]:
-    """`decode(item)`, kept on the item core/store/recent.py holds (pages read the entries, never change them;
+    """`decode(item)`, once per item core/store/recent.py holds (pages read the entries, never change them;
     a re-read or a write brings a new item)."""
     if not item:
         return {}
-    if "_decoded" not in item:
-        item["_decoded"] = decode(item)
-    return item["_decoded"]
+    held = _decoded_items.get(id(item))
+    if held is None or held[0] is not item:
+        if len(_decoded_items) >= recent.MAX_HELD:
+            _decoded_items.clear()
+        held = _decoded_items[id(item)] = (item, decode(item))
+    return held[1]

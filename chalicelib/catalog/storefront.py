@@ -243,7 +243,7 @@ def category_products(category_id, query: dict, body: dict | None, language: str
                          default_language)
     page, limit, start, stop = pagination.page_slice(len(ordered), query, pagination.STOREFRONT)
     page_ids = ordered[start:stop]
-    found = products.get_many(page_ids)
+    found = products.get_recent(page_ids)
     # The listing is read eventually consistently: a product changed a moment ago may still be on it.
     results = listable([list_item(p, context, snapshot, language, origin) for p in found if p.get("published")])
     return pagination.envelope(results, count=len(ordered), page=page, limit=limit, base_url=base_url, query=query)
