@@ -849,6 +849,23 @@ def amortized_reference(modeled_ms: float, reference: dict[str, dict[str, float]
             for key, cost in reference.items()}
 
 
+def recent_costs(bench: Bench, name: str) -> dict[str, float]:
+    """Read units of the keys a storefront request serves from the container's recent reads
+    (core/store/recent.py: a category's listing, a page's products), re-read once the clock moved on."""
+    warm = bench.samples[name][-1].rcu
+    return {key: units - warm.get(key, 0.0) for key, units in bench.check[name].rcu.items()
+            if key not in REFERENCE and units > warm.get(key, 0.0)}
+
+
+def amortized_recent(modeled_ms: float, costs: dict[str, float]) -> dict[str, float]:
+    """Recent-read units per request: each container re-reads each key it serves once per CHECK_SECONDS (every
+    container is assumed to serve the hot key, so the key takes the whole fleet's re-reads)."""
+    from chalicelib.core.store import versioned
+
+    containers_per_request = modeled_ms / 1000 / UTILIZATION
+    return {key: containers_per_request * units / versioned.CHECK_SECONDS for key, units in costs.items()}
+
+
 def summarize(bench: Bench, ids: dict) -> dict[str, Figures]:
     from chalicelib.notifications import config
 
@@ -868,13 +885,17 @@ def summarize(bench: Bench, ids: dict) -> dict[str, Figures]:
             for key, units in sample.wcu.items():
                 wcu[key] += units / runs
         modeled = statistics.median(s.modeled_ms for s in samples)
+        recent_keys: set[str] = set()
         if group == "storefront":
             for key, units in amortized_reference(modeled, reference).items():
                 rcu[key] += units
+            for key, units in amortized_recent(modeled, recent_costs(bench, name)).items():
+                rcu[key] += units
+                recent_keys.add(key)
         other = bench.other.get(name)
         touched = {*rcu, *wcu}
         shared = touched & {*other.rcu, *other.wcu} if other is not None else set()
-        shared |= {key for key in touched if key in REFERENCE or "/GSI" in key}
+        shared |= {key for key in touched if key in REFERENCE or "/GSI" in key or key in recent_keys}
         last = samples[-1]
         events = []
         for item in last.events:
