@@ -11,6 +11,7 @@ from chalicelib.docs.routes import routes as docs_routes
 from chalicelib.localization.routes import routes as localization_routes
 from chalicelib.methods.routes import routes as method_routes
 from chalicelib.notifications import handlers as notification_handlers
+from chalicelib.orders.editing_routes import routes as order_editing_routes
 from chalicelib.orders.routes import routes as order_routes
 from chalicelib.payments.routes import routes as payment_routes
 from chalicelib.recommender.routes import routes as recommender_routes
@@ -40,6 +41,7 @@ FEATURES = (
     method_routes,
     cart_routes,
     order_routes,
+    order_editing_routes,
     review_routes,
     payment_routes,
     search_routes,

@@ -1,12 +1,12 @@
 """Cart routes (contract 1.3: K22-K31, K33-K38; K32 and the method administration are in methods/).
 
 The storefront's cart routes are public: the cart token (a random UUID) is the credential. The
-dashboard's cart routes edit the cart of an order (order detail page): reading needs STAFF, changing
-items `cart_change_permission`, changing addresses `order_change_permission`, as in the original.
+dashboard's `/cart/dashboard/{token}/...` routes edit the order of a cart: they are in
+orders/editing_routes.py.
 """
 
 from chalicelib.cart import schemas
-from chalicelib.core.auth.access import PUBLIC, STAFF, permission
+from chalicelib.core.auth.access import PUBLIC
 from chalicelib.core.http.routing import Req, Routes, empty
 from chalicelib.core.lazy import lazy_module
 
@@ -15,9 +15,6 @@ service = lazy_module("chalicelib.cart.service")
 views = lazy_module("chalicelib.cart.views")
 
 routes = Routes(__name__, tag="cart")
-
-CART_CHANGE = permission("cart_change_permission")
-ORDER_CHANGE = permission("order_change_permission")
 
 
 def _user_email(req: Req) -> str | None:
@@ -118,60 +115,4 @@ def set_payment_method(req: Req, token: str, id: str):
               summary="Choose a shipping method country of the cart's country (K36).", status=204)
 def set_shipping_method(req: Req, token: str, id: str):
     service.set_shipping_method(token, id, req.origin())
-    return empty(204)
-
-
-# --- dashboard: the cart of an order ----------------------------------------------------------------
-
-@routes.route("/cart/dashboard/{token}/update-quantity", ["PUT"], access=CART_CHANGE, reads=schemas.UPDATE_QUANTITY,
-              summary="Set a line's quantity in an order's cart; the order's stock and totals follow (K27).",
-              status=204)
-def dashboard_update_quantity(req: Req, token: str):
-    from chalicelib.orders import editing
-
-    editing.update_quantity(token, req.json_body())
-    return empty(204)
-
-
-@routes.route("/cart/dashboard/{token}/{sku}", ["DELETE"], access=CART_CHANGE,
-              summary="Remove a line from an order's cart; its stock is returned (K38).", status=204, errors=(400,))
-def dashboard_remove_line(req: Req, token: str, sku: str):
-    from chalicelib.orders import editing
-
-    editing.remove_line(token, sku)
-    return empty(204)
-
-
-@routes.route("/cart/dashboard/{token}/billing-info", ["GET"], access=STAFF,
-              summary="The billing address of an order's cart (K30).", response="BillingInfo")
-def dashboard_get_billing_info(req: Req, token: str):
-    from chalicelib.orders import editing
-
-    return views.info_json(editing.holder(token), "billing_info")
-
-
-@routes.route("/cart/dashboard/{token}/billing-info", ["PUT"], access=ORDER_CHANGE, reads=schemas.BILLING_INFO,
-              summary="Change the billing address of an order's cart (K30).", status=204)
-def dashboard_put_billing_info(req: Req, token: str):
-    from chalicelib.orders import editing
-
-    editing.set_info(token, "billing_info", req.json_body())
-    return empty(204)
-
-
-@routes.route("/cart/dashboard/{token}/shipping-info", ["GET"], access=STAFF,
-              summary="The shipping address of an order's cart (K31).", response="ShippingInfo")
-def dashboard_get_shipping_info(req: Req, token: str):
-    from chalicelib.orders import editing
-
-    return views.info_json(editing.holder(token), "shipping_info")
-
-
-@routes.route("/cart/dashboard/{token}/shipping-info", ["PUT"], access=ORDER_CHANGE,
-              reads=schemas.SHIPPING_INFO,
-              summary="Change the shipping address of an order's cart (K31).", status=204)
-def dashboard_put_shipping_info(req: Req, token: str):
-    from chalicelib.orders import editing
-
-    editing.set_info(token, "shipping_info", req.json_body())
     return empty(204)

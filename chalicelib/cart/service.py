@@ -479,3 +479,28 @@ def set_payment_method(token: str, row_id, origin: str | None = None) -> None:
         cart["payment_method_country"] = freeze_method("payment", row, cart.get("language") or "en", origin)
 
     _mutate(token, change, missing=None, first=cart)
+
+
+# --- for orders: checkout and the dashboard's edits of an ordered cart ------------------------------
+# The orders package reads and writes carts through these, never through cart/store.py's items.
+
+CartChanged = store.CartChanged
+
+
+def read_cart(token: str) -> dict | None:
+    """The cart as stored (a consistent read), or None when there is no such cart."""
+    return store.get_cart(token)
+
+
+def save_cart(cart: dict) -> None:
+    """Write back a cart read with `read_cart`; `CartChanged` when someone wrote it since."""
+    store.save(cart)
+
+
+def ordered_operation(cart: dict, order_token: str) -> dict:
+    """The transaction operation that marks `cart` ordered by `order_token` (checkout writes it with the
+    order): conditional on the cart being unchanged since it was read and not ordered yet; it stops expiring."""
+    return {"Update": {"table": "main", "key": store.cart_key(cart["token"]),
+                       "expression": "SET order_token = :t, version = version + :one REMOVE #ttl",
+                       "condition": "version = :v AND attribute_not_exists(order_token)",
+                       "names": {"#ttl": "ttl"}, "values": {":t": order_token, ":v": cart["version"], ":one": 1}}}

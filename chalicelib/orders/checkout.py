@@ -22,7 +22,7 @@ import uuid
 from decimal import Decimal
 
 from chalicelib.cart import lines
-from chalicelib.cart import store as cart_store
+from chalicelib.cart import service as cart_service
 from chalicelib.catalog import pricing
 from chalicelib.catalog import products as catalog_products
 from chalicelib.catalog.reference import catalog_snapshot
@@ -62,7 +62,6 @@ def _check_cart(cart: dict) -> None:
 def _fresh_method(cart: dict, kind: str, offers) -> dict:
     """The chosen method as it is now (`offers`: the METHODS partition, read consistently with the cart):
     it must still exist, be active and be offered in the cart's country."""
-    from chalicelib.cart.service import freeze_method
     from chalicelib.methods import service as methods
 
     frozen = cart[f"{kind}_method_country"]
@@ -72,7 +71,7 @@ def _fresh_method(cart: dict, kind: str, offers) -> dict:
     if row.get("currency") != (cart.get("currency") or {}).get("code"):
         raise CheckoutError(f"The chosen {kind} method is priced in {row.get('currency')}, not in the cart's "
                             "currency; choose another one.")
-    refreshed = freeze_method(kind, row, cart.get("language") or "en")
+    refreshed = cart_service.freeze_method(kind, row, cart.get("language") or "en")
     refreshed["image"] = frozen.get("image")  # keeps the absolute URL taken when it was chosen
     return refreshed
 
@@ -108,8 +107,8 @@ def _check_prices(cart: dict, found: dict[int, dict]) -> None:
         changed.append(f"{line.get('title') or line['sku']} ({line['sku']}) now costs "
                        f"{context.format(line['unit_price_incl_vat'])}, not {was}")
     try:
-        cart_store.save(cart)  # the cart shows the new prices
-    except cart_store.CartChanged:
+        cart_service.save_cart(cart)  # the cart shows the new prices
+    except cart_service.CartChanged:
         pass  # changed meanwhile: the next checkout looks again
     raise CheckoutError("Prices changed since you added them to the cart: " + "; ".join(changed)
                         + ". Your cart shows the new prices; check it and order again.")
@@ -159,10 +158,7 @@ def _variant_events(order: dict, found: dict[int, dict]) -> list[tuple[str, dict
 def _operations(cart: dict, order: dict, found: dict[int, dict]) -> list[dict]:
     ops = [
         {"Put": {"table": "main", "item": order, "condition": "attribute_not_exists(PK)"}},
-        {"Update": {"table": "main", "key": cart_store.cart_key(cart["token"]),
-                    "expression": "SET order_token = :t, version = version + :one REMOVE #ttl",
-                    "condition": "version = :v AND attribute_not_exists(order_token)",
-                    "names": {"#ttl": "ttl"}, "values": {":t": order["token"], ":v": cart["version"], ":one": 1}}},
+        cart_service.ordered_operation(cart, order["token"]),
         *stock.operations(stock.quantities(order["lines"]), found, take=True),
         *[sales.add_operation(pid, sum(skus.values())) for pid, skus in stock.quantities(order["lines"]).items()],
         stats.counter_operation(order),
@@ -192,7 +188,7 @@ def place_order(body) -> tuple[str, int]:
     for _ in range(ATTEMPTS):
         # Independent reads together (core/store/parallel.py): the cart, and the methods its choices must
         # still be (one consistent Query of their partition, whatever the cart chose).
-        cart, offers = together(lambda: cart_store.get_cart(data["cart_token"]), methods.read_offers)
+        cart, offers = together(lambda: cart_service.read_cart(data["cart_token"]), methods.read_offers)
         if cart is None:
             raise CheckoutError("Cart does not exist")
         if cart.get("order_token"):

@@ -13,7 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from chalicelib.cart import lines
-from chalicelib.cart import store as cart_store
+from chalicelib.cart import service as cart_service
+from chalicelib.cart import views as cart_views
 from chalicelib.cart.schemas import UPDATE_QUANTITY
 from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.store import db
@@ -26,7 +27,7 @@ EDITABLE = ("PENDING", "PROCESSING")
 
 def _resolve(token: str) -> tuple[dict | None, dict | None]:
     """(cart, order) for a cart token or an order token; 404 (empty) when neither exists."""
-    cart = cart_store.get_cart(token)
+    cart = cart_service.read_cart(token)
     if cart is not None:
         return cart, get_order(cart["order_token"]) if cart.get("order_token") else None
     order = get_order(token)
@@ -42,9 +43,6 @@ def holder(token: str) -> dict:
 
 
 def set_info(token: str, name: str, body) -> None:
-    from chalicelib.cart import service as cart_service
-    from chalicelib.cart import views as cart_views
-
     cart, order = _resolve(token)
     if order is None:
         cart_service.set_info(token, name, body)
@@ -114,8 +112,6 @@ def _line_or_404(holder_lines: list[dict], sku: str) -> dict:
 
 def update_quantity(token: str, body) -> None:
     """K27."""
-    from chalicelib.cart import service as cart_service
-
     data = UPDATE_QUANTITY.validate(body)
     cart, order = _resolve(token)
     if order is None:
@@ -128,8 +124,6 @@ def update_quantity(token: str, body) -> None:
 
 def remove_line(token: str, sku: str) -> None:
     """K38."""
-    from chalicelib.cart import service as cart_service
-
     cart, order = _resolve(token)
     if order is None:
         cart_service.remove_line(token, sku)

@@ -174,7 +174,7 @@ def _operation(spec: RouteSpec) -> dict:
                    for name, field in spec.query.fields.items()]
     access = spec.access.describe()
     operation: dict = {
-        "operationId": f"{spec.method.lower()}_{spec.module.split('.')[-2]}_{spec.name}",
+        "operationId": f"{spec.method.lower()}_{spec.operation_package or spec.module.split('.')[-2]}_{spec.name}",
         "summary": spec.summary.splitlines()[0] if spec.summary else spec.name.replace("_", " "),
         "description": f"{spec.summary}\n\nAccess: **{access}**.",
         "tags": list(spec.tags),

@@ -77,6 +77,9 @@ class RouteSpec:
     media_type: str | tuple[str, ...] = "application/json"
     # Error statuses the handler itself can answer beyond those the docs infer from access, path and body.
     errors: tuple[int, ...] = ()
+    # The package named in the route's operationId (`put_cart_dashboard_update_quantity`); "" for the
+    # package of `module`. Routes that moved to another package keep the operationId their clients know.
+    operation_package: str = ""
 
 
 ROUTES: list[RouteSpec] = []
@@ -265,9 +268,10 @@ def _dispatch(spec: RouteSpec, handler: Callable, raw_request, params: dict) -> 
 class Routes:
     """A feature package's routes; `app.py` registers `routes.blueprint`."""
 
-    def __init__(self, import_name: str, tag: str = ""):
+    def __init__(self, import_name: str, tag: str = "", operation_package: str = ""):
         self.blueprint = Blueprint(import_name)
         self.module = import_name
+        self.operation_package = operation_package
         self.tag = tag or import_name.split(".")[-2 if import_name.endswith("routes") else -1]
 
     def route(self, path: str, methods: tuple[str, ...] | list[str] = ("GET",), *, access: Access,
@@ -286,7 +290,8 @@ class Routes:
                                  module=self.module, summary=summary or (handler.__doc__ or "").strip(),
                                  body=body, reads=reads, reads_optional=reads_optional, query=query,
                                  authenticate=authenticate, tags=(self.tag,), status=status,
-                                 response=response, media_type=media_type, errors=tuple(errors))
+                                 response=response, media_type=media_type, errors=tuple(errors),
+                                 operation_package=self.operation_package)
                 ROUTES.append(spec)
                 specs[spec.method] = spec
 
