@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib.cart.routes import routes as cart_routes
 from chalicelib.catalog import attribute_routes, category_routes, pricelist_routes, product_routes, storefront_routes
 from chalicelib.cms.routes import routes as cms_routes
+from chalicelib.core import providers
 from chalicelib.core.http.routing import set_principal_loader
 from chalicelib.core.observability import configure_logging
 from chalicelib.docs.routes import routes as docs_routes
@@ -27,6 +28,11 @@ app = Chalice(app_name="ecoseller")
 app.api.binary_types.extend(["multipart/form-data"])
 
 set_principal_loader(user_service.load_principal)
+# Services a lower package calls and a higher one provides (core/providers.py), imported on first use.
+providers.provide(providers.ORDER_PAYMENTS, "chalicelib.payments.service")
+providers.provide(providers.CATEGORY_RANKER, "chalicelib.recommender.positions")
+providers.provide(providers.PAYMENT_KEYS, "chalicelib.payments.config")
+providers.provide(providers.COUNTRIES, "chalicelib.localization.service")
 
 FEATURES = (
     user_routes,

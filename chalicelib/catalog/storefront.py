@@ -27,7 +27,7 @@ from decimal import Decimal
 from chalicelib.catalog import attributes, categories, listing, pricing, products
 from chalicelib.catalog.product_views import primary_image, sorted_media
 from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES, catalog_snapshot
-from chalicelib.core import media, money
+from chalicelib.core import media, money, providers
 from chalicelib.core.http import i18n, pagination
 from chalicelib.core.http.errors import ApiError
 
@@ -216,11 +216,10 @@ def _order(entries: dict[int, dict], sort_by: str | None, order: str | None, lan
 def _recommended(category_id, entries: dict[int, dict], order: str | None, query: dict,
                  shopper: str | None) -> list[int]:
     """The recommender's positions for this shopper (unknown products last, in the default order); the
-    default order when no recommender is configured or it does not answer in time."""
-    from chalicelib.recommender.positions import product_positions, ranked
-
+    default order when no recommender is configured or it does not answer in time. The ranker is the
+    recommender's, wired in by app.py (core/providers.py): the catalog does not import the recommender."""
     session = query.get("recommender_session_id") or query.get("session_id") or None
-    ids = ranked(sorted(entries), product_positions(category_id, session, shopper))
+    ids = providers.provided(providers.CATEGORY_RANKER).rank(category_id, sorted(entries), session, shopper)
     return list(reversed(ids)) if order == "desc" else ids
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.core import media, money
+from chalicelib.core import media, money, providers
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import KEEP, changed_fields
 from chalicelib.core.store import db, versioned
@@ -46,7 +46,6 @@ from chalicelib.localization.service import PricingPlace
 from chalicelib.localization.store import PRICING
 from chalicelib.methods import schemas, views
 from chalicelib.methods.store import PAYMENT, SHIPPING, Kind, Snapshot, kind_of, read
-from chalicelib.payments import config as payments_config
 
 _ATTEMPTS = 5  # optimistic-concurrency retries of a method edit before answering 409
 _LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
@@ -267,7 +266,7 @@ def _check_references(kind: Kind, merged: dict, sent: set[str], snap: Snapshot) 
             errors["vat_group"] = [f"VAT group {group['id']} is for {group['country']}, not {country}."]
     if kind is PAYMENT and "api_request" in sent:
         key = (merged.get("api_request") or "").strip() or None
-        if key is not None and not payments_config.is_known_key(key):
+        if key is not None and not providers.provided(providers.PAYMENT_KEYS).is_known_key(key):
             errors["api_request"] = [f'"{key}" is not a key of the payment configuration.']
         out["api_request"] = key
     if kind is SHIPPING and sent & {"payment_methods", "country"}:

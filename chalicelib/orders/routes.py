@@ -7,10 +7,9 @@ changes `order_change_permission`.
 
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import BadRequest
-from chalicelib.core.http.routing import Req, Routes, empty, json_response
+from chalicelib.core.http.routing import Req, Routes, api_base_url, empty, json_response
 from chalicelib.core.lazy import lazy_module
 from chalicelib.orders import schemas
-from chalicelib.payments.urls import api_base_url
 
 # Imported when an order route first runs: checkout pulls in the cart, the catalog and pricing.
 checkout = lazy_module("chalicelib.orders.checkout")

@@ -8,7 +8,7 @@ reopening a cancelled order takes them again (refused when the stock is no longe
 
 from __future__ import annotations
 
-from chalicelib.core import events
+from chalicelib.core import events, providers
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
@@ -50,18 +50,14 @@ def payment_block(order: dict, base_url: str) -> dict | None:
     """O10's `payment`, from the PaymentAPI (None for an offline method, without asking it)."""
     if not (order.get("payment_method_country") or {}).get("api_request"):
         return None
-    from chalicelib.payments import service as payments
-
-    return payments.payment_block(order, base_url)
+    return providers.provided(providers.ORDER_PAYMENTS).payment_block(order, base_url)
 
 
 def payment_summary(order: dict) -> dict | None:
     """The payment status and its history for the dashboard order detail (None for an offline method)."""
     if not (order.get("payment_method_country") or {}).get("api_request"):
         return None
-    from chalicelib.payments import service as payments
-
-    return payments.payment_summary(order)
+    return providers.provided(providers.ORDER_PAYMENTS).payment_summary(order)
 
 
 def _stock_operations(order: dict, take: bool) -> list[dict]:

@@ -51,3 +51,69 @@ def get_order(token: str) -> dict | None:
     if not isinstance(token, str) or not token or len(token) > 64:
         return None
     return db.get("main", order_key(token), consistent=True)
+
+
+# --- the order's `payment` record: its content is chalicelib/payments', its writes are these ---------------
+
+def payment_record_operation(token: str, record: dict, existing: dict | None, *, first_data: bool = False,
+                             history_entry: dict | None = None) -> dict:
+    """The transaction Update writing the payments package's `record` onto the order's `payment`: the whole
+    map when the order has none (`existing`), else its fields, conditional on the record read: no data yet
+    (`first_data`, which leaves the status and history alone) or the status read. `history_entry` is
+    appended to the record's history. Bumps the order's version."""
+    names = {"#p": "payment", "#v": "version"}
+    values: dict = {":one": 1}
+    if not existing:
+        names["#pid"] = "payment_id"
+        values.update({":rec": record, ":pid": record.get("payment_id"), ":null": "NULL"})
+        return {"Update": {
+            "table": "main", "key": order_key(token),
+            "expression": "SET #p = :rec, #pid = :pid ADD #v :one",
+            "condition": "attribute_exists(PK) AND (attribute_not_exists(#p) OR attribute_type(#p, :null))",
+            "names": names, "values": values}}
+    clauses = []
+    # A first result leaves the status and history the dashboard may have set meanwhile alone.
+    skipped = ("history", "status", "create_at") if first_data else ("history",)
+    for index, (name, value) in enumerate(record.items()):
+        if name in skipped:
+            continue
+        names[f"#f{index}"] = name
+        values[f":f{index}"] = value
+        clauses.append(f"#p.#f{index} = :f{index}")
+    if first_data:
+        names["#pid"] = "payment_id"
+        names["#d"] = "data"
+        values[":pid"] = record.get("payment_id")
+        clauses.append("#pid = :pid")
+        condition = "attribute_not_exists(#p.#d)"
+    else:
+        names["#st"] = "status"
+        values[":old"] = existing.get("status")
+        condition = "#p.#st = :old"
+    if history_entry is not None:
+        names["#h"] = "history"
+        values[":h"] = [history_entry]
+        values[":empty"] = []
+        clauses.append("#p.#h = list_append(if_not_exists(#p.#h, :empty), :h)")
+    return {"Update": {"table": "main", "key": order_key(token),
+                       "expression": "SET " + ", ".join(clauses) + " ADD #v :one",
+                       "condition": condition, "names": names, "values": values}}
+
+
+def touch_payment_checked(token: str, at: str) -> None:
+    """Note on the order's payment record that the payment's status was consulted (payments' 30-second
+    throttle), without touching anything else; nothing when the record went away."""
+    from botocore.exceptions import ClientError
+
+    request = {
+        "TableName": db.table("main"), "Key": db.serialize(order_key(token)),
+        "UpdateExpression": "SET #p.#c = :at", "ConditionExpression": "attribute_exists(#p.#s)",
+        "ExpressionAttributeNames": {"#p": "payment", "#c": "checked_at", "#s": "status"},
+        "ExpressionAttributeValues": db.serialize({":at": at}),
+    }
+    try:
+        db.client().update_item(**request)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        # the record went away: the next read decides again

@@ -1,7 +1,8 @@
 """`sort_by=recommended` for category pages: the RS's position of each product of a category.
 
-Kept apart from the recommendations (it imports no catalog module), so the catalog's storefront can
-import it at module level without an import cycle.
+Kept apart from the recommendations (it imports no catalog module). The catalog's storefront, below the
+recommender in the package layers, does not import it: app.py wires `rank` in as the category ranker
+(core/providers.py).
 """
 
 from __future__ import annotations
@@ -51,3 +52,9 @@ def ranked(ids: list[int], positions: dict[int, int] | None) -> list[int]:
     if not positions:
         return list(ids)
     return sorted(ids, key=lambda product_id: (product_id not in positions, positions.get(product_id, 0)))
+
+
+def rank(category_id, ids: list[int], session_id: str | None, user_id: str | None) -> list[int]:
+    """The category ranker (core/providers.py CATEGORY_RANKER): `ids` in the RS's order for this shopper,
+    unchanged when no RS is configured or it does not answer in time."""
+    return ranked(ids, product_positions(category_id, session_id, user_id))

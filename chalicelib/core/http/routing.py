@@ -161,6 +161,34 @@ def _is_local(host: str) -> bool:
     return host.split(":")[0] in ("localhost", "127.0.0.1", "[::1]")
 
 
+# Loopback hosts: off API Gateway, the only Host header trusted for the API root (payments/urls.py explains).
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+_url_logger = logging.getLogger("chalicelib.payments.urls")  # the logger this warning always had
+
+
+def api_base_url(req) -> str | None:
+    """This API's public root for a `chalicelib.core.http.routing.Req`, without a trailing slash
+    ("https://abc.execute-api.eu-central-1.amazonaws.com/api" behind a stage, "http://localhost:8000"
+    locally), or None when no trustworthy root is known (payments/urls.py says why)."""
+    configured = get_settings().public_api_url
+    if configured:
+        return configured
+    context = req.raw.context or {}
+    actual = (context.get("path") or req.raw.path or "/").rstrip("/")
+    # The route template ("/order/storefront/{token}") has as many segments as the path it matched.
+    depth = len([part for part in (req.raw.path or "").split("/") if part])
+    segments = actual.split("/")
+    prefix = "/".join(segments[: len(segments) - depth]) if depth else actual
+    if context.get("domainName"):
+        return f"https://{context['domainName']}" + prefix.rstrip("/")
+    host = (req.headers.get("host") or "localhost").strip()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.lower() not in LOOPBACK:
+        _url_logger.warning("no public API URL: set PUBLIC_API_URL (the Host %r is not trusted for payment URLs)", host)
+        return None
+    return f"http://{host}" + prefix.rstrip("/")
+
+
 # Deeper JSON than any request of the contract needs (Editor.js content nests about 6 levels) is refused
 # before it reaches code that recurses over it; json.loads itself overflows the stack near 1,000 levels.
 MAX_JSON_DEPTH = 64

@@ -21,6 +21,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from chalicelib.core import providers
 from chalicelib.notifications.emails import render
 from chalicelib.notifications.emails.messages import LANGUAGES, t
 
@@ -75,12 +76,11 @@ def _country_code(value) -> str | None:
 
 
 def _country(code: str | None) -> dict:
+    """The country as localization has it (its service, wired by app.py: notifications sit on core only)."""
     if not code:
         return {}
     try:
-        from chalicelib.localization import service as localization
-
-        return localization.get_country(code) or {}
+        return providers.provided(providers.COUNTRIES).get_country(code) or {}
     except Exception:  # noqa: BLE001 - a lookup failure only costs the e-mail a country name
         return {}
 
