@@ -31,7 +31,6 @@ SWEEP_HANDLER = "notify_sweep"
 OUTBOX_STREAM_PLACEHOLDER = "OUTBOX_STREAM_ARN"
 OUTBOX_BATCH_SIZE = 100
 QUEUE_BATCH_SIZE = 10
-CHANGE_PERMISSION = "notification_change_permission"
 
 
 def _bind(event) -> None:
@@ -76,13 +75,6 @@ def stream_tables() -> dict[str, str]:
     return {OUTBOX_HANDLER: db.table("outbox")}
 
 
-def routes_enabled() -> bool:
-    """The dashboard routes need their write permission in the users package's catalogue."""
-    from chalicelib.users import permissions
-
-    return permissions.is_known(CHANGE_PERMISSION)
-
-
 def register(app) -> None:
     """Attach the stream, queue and schedule handlers (and the dashboard routes) to the Chalice app."""
     app.on_dynamodb_record(stream_arn=os.environ.get("OUTBOX_STREAM_ARN") or OUTBOX_STREAM_PLACEHOLDER,
@@ -94,7 +86,6 @@ def register(app) -> None:
                        name=DELIVER_HANDLER)(on_deliveries)
     app.schedule(Rate(1, unit=Rate.MINUTES), name=SWEEP_HANDLER,
                  description="Put due notification retries and delayed actions back on the queue")(on_sweep)
-    if routes_enabled():
-        from chalicelib.notifications.routes import routes
+    from chalicelib.notifications.routes import routes  # declared after every feature's routes, as always
 
-        app.register_blueprint(routes.blueprint)
+    app.register_blueprint(routes.blueprint)

@@ -22,11 +22,11 @@ from chalicelib.core.http.errors import ApiError, NotFound, ValidationError
 from chalicelib.core.http.routing import Req, Routes, json_response
 from chalicelib.core.http.validation import Field, FieldError, Integer, Schema, String
 from chalicelib.notifications import clock, config, keys, store
-from chalicelib.notifications.handlers import CHANGE_PERMISSION
 from chalicelib.notifications.triggers import TRIGGERS
 
 routes = Routes(__name__, tag="notifications")
 
+CHANGE_PERMISSION = "notification_change_permission"
 WRITE = permission(CHANGE_PERMISSION)
 MAX_PAGE = 100
 DEFAULT_PAGE = 30

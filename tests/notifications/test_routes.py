@@ -1,19 +1,12 @@
-"""Dashboard routes of the delivery log: list by status and trigger, detail, redeliver, test event.
-
-They are registered once `notification_change_permission` is in the users package's catalogue
-(chalicelib/users/permissions.py); until then these tests are skipped.
-"""
+"""Dashboard routes of the delivery log: list by status and trigger, detail, redeliver, test event."""
 
 from __future__ import annotations
 
 import pytest
 
-from chalicelib.notifications import handlers
+from chalicelib.notifications.routes import CHANGE_PERMISSION
 from tests.helpers import auth, body, call, make_user
 from tests.notifications.conftest import put_event
-
-pytestmark = pytest.mark.skipif(not handlers.routes_enabled(),
-                                reason="notification_change_permission is not in users/permissions.py yet")
 
 HOOKS = {"ORDER_SAVE": [{"type": "HTTP", "method": "POST", "url": "${WEBHOOK_BASE_URL}/order"}],
          "CATEGORY_SAVE": [{"type": "HTTP", "method": "POST", "url": "${WEBHOOK_BASE_URL}/category",
@@ -23,7 +16,7 @@ HOOKS = {"ORDER_SAVE": [{"type": "HTTP", "method": "POST", "url": "${WEBHOOK_BAS
 @pytest.fixture
 def staff(harness):
     make_user("staff@example.com", "pw", staff=True)
-    make_user("ops@example.com", "pw", staff=True, permissions=(handlers.CHANGE_PERMISSION,))
+    make_user("ops@example.com", "pw", staff=True, permissions=(CHANGE_PERMISSION,))
     return {"read": auth("staff@example.com"), "write": auth("ops@example.com")}
 
 
