@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import partial
 
 from chalicelib.cart import lines
 from chalicelib.cart import service as cart_service
@@ -31,6 +32,8 @@ from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.observability import metric
 from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
+from chalicelib.core.store.parallel import together
+from chalicelib.methods import service as methods
 from chalicelib.orders import sales, stats, stock, views
 from chalicelib.orders.schemas import CHECKOUT
 from chalicelib.orders.store import ORDERS_LIST, order_key, user_order_key
@@ -62,8 +65,6 @@ def _check_cart(cart: dict) -> None:
 def _fresh_method(cart: dict, kind: str, offers) -> dict:
     """The chosen method as it is now (`offers`: the METHODS partition, read consistently with the cart):
     it must still exist, be active and be offered in the cart's country."""
-    from chalicelib.methods import service as methods
-
     frozen = cart[f"{kind}_method_country"]
     row = methods.offer(kind, int(frozen["id"]), offers)
     if row is None or not row.get("is_active", True) or row.get("country") != cart.get("country"):
@@ -180,11 +181,6 @@ def place_order(body) -> tuple[str, int]:
     data = CHECKOUT.validate(body)
     if not data["agreed_to_terms"]:
         raise CheckoutError("You must agree to the terms")
-    from functools import partial
-
-    from chalicelib.core.store.parallel import together
-    from chalicelib.methods import service as methods
-
     for _ in range(ATTEMPTS):
         # Independent reads together (core/store/parallel.py): the cart, and the methods its choices must
         # still be (one consistent Query of their partition, whatever the cart chose).

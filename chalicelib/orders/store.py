@@ -9,7 +9,8 @@ bought and at what price, so later catalog or method changes never alter it. Att
     status           PENDING | PROCESSING | SHIPPED | CANCELLED
     marketing_flag, agreed_to_terms   bool
     payment_id       str | None (set by the PaymentAPI)
-    payment          map | None, owned by chalicelib/payments: {"status", "payment_id", "update_at", ...}
+    payment          map | None, its content chalicelib/payments': {"status", "payment_id", "update_at", ...},
+                     written by the functions at the end of this module, which payments calls
     user             e-mail of the cart's user, or None
     customer_email   the shipping info's e-mail
     cart_token       the cart it came from (one order per cart)
