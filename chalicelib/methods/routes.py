@@ -24,174 +24,101 @@ routes = Routes(__name__, tag="methods")
 WRITE = ["PUT", "PATCH"]
 
 
-def _add(kind: str):
-    return permission(f"{kind}method_add_permission")
+def _access(kind: str, right: str):
+    return STAFF if right == "read" else permission(f"{kind}method_{right}_permission")
 
 
-def _change(kind: str):
-    return permission(f"{kind}method_change_permission")
+def _partial(req: Req) -> bool:
+    return req.raw.method.upper() == "PATCH"
 
 
-# --- payment methods (K1-K5) ------------------------------------------------------------------------
-
-@routes.route("/cart/dashboard/payment/method", ["GET"], access=STAFF,
-              summary="Payment methods, title in the Accept-Language language (K1).",
-              response="PaymentMethodSummaryList")
-def list_payment_methods(req: Req):
-    return service.list_methods("payment", req.language, req.origin())
-
-
-@routes.route("/cart/dashboard/payment/method", ["POST"], access=_add("payment"), reads=schemas.METHOD_WRITE,
-              summary="Create a payment method; `{}` creates an empty one (K2).",
-              status=201, response="PaymentMethodSummary")
-def create_payment_method(req: Req):
-    return json_response(service.create_method("payment", req.json_body(), req.language, req.origin()), 201)
-
-
-@routes.route("/cart/dashboard/payment/method/{id}", ["GET"], access=STAFF,
-              summary="A payment method with its translations (K3).", response="PaymentMethod")
-def get_payment_method(req: Req, id: str):
-    return service.get_method("payment", id, req.origin())
-
-
-@routes.route("/cart/dashboard/payment/method/{id}", WRITE, access=_change("payment"), reads=schemas.METHOD_WRITE,
-              summary="Update a payment method: translations sent, `image` as base64 or data URI (K4).",
-              response="PaymentMethod")
-def update_payment_method(req: Req, id: str):
-    return service.update_method("payment", id, req.json_body(), req.origin())
-
-
-@routes.route("/cart/dashboard/payment/method/{id}", ["DELETE"], access=_change("payment"),
-              summary="Soft-delete a payment method (K5).", status=204)
-def delete_payment_method(req: Req, id: str):
-    service.delete_method("payment", id)
+def _no_content(_done=None):
+    """204 once the deletion (the argument, already evaluated) is done."""
     return empty(204)
 
 
-# --- payment method countries (K6-K12) --------------------------------------------------------------
+# The dashboard's method administration, the same for both kinds (issue 15: one table instead of twenty
+# near-identical handlers). A row: handler name, path below /cart/dashboard/<kind>/method, methods, the right
+# it needs (read: STAFF), the body the handler validates, status, response schema, summary, and the handler.
+# `{Kind}`/`{kind}` and the contract row `{K}` are filled per kind; the names stay the OpenAPI operation ids.
+_TABLE = [
+    ("list_{kind}_methods", "", ["GET"], "read", None, 200, "{Kind}MethodSummaryList",
+     "{Kind} methods, title in the Accept-Language language ({K}).",
+     lambda kind: lambda req: service.list_methods(kind, req.language, req.origin())),
+    ("create_{kind}_method", "", ["POST"], "add", lambda kind: schemas.METHOD_WRITE, 201, "{Kind}MethodSummary",
+     "Create a {kind} method; `{{}}` creates an empty one ({K}).",
+     lambda kind: lambda req: json_response(service.create_method(kind, req.json_body(), req.language,
+                                                                  req.origin()), 201)),
+    ("get_{kind}_method", "/{{id}}", ["GET"], "read", None, 200, "{Kind}Method",
+     "A {kind} method with its translations ({K}).",
+     lambda kind: lambda req, id: service.get_method(kind, id, req.origin())),
+    ("update_{kind}_method", "/{{id}}", WRITE, "change", lambda kind: schemas.METHOD_WRITE, 200, "{Kind}Method",
+     "Update a {kind} method: translations sent, `image` as base64 or data URI ({K}).",
+     lambda kind: lambda req, id: service.update_method(kind, id, req.json_body(), req.origin())),
+    ("delete_{kind}_method", "/{{id}}", ["DELETE"], "change", None, 204, None, "Soft-delete a {kind} method ({K}).",
+     lambda kind: lambda req, id: _no_content(service.delete_method(kind, id))),
+    ("list_{kind}_rows_of_method", "/{{id}}/country", ["GET"], "read", None, 200, "{Kind}MethodCountryList",
+     "The per-country rows of a {kind} method ({K}).",
+     lambda kind: lambda req, id: service.list_rows_of_method(kind, id)),
+    ("create_{kind}_row", "/{{id}}/country", ["POST"], "add", lambda kind: schemas.ROW_CREATE[kind], 201,
+     "{Kind}MethodCountry", None,  # summary per kind: _SUMMARIES
+     lambda kind: lambda req, id: json_response(service.create_row(kind, id, req.json_body()), 201)),
+    ("get_{kind}_row", "/country/{{id}}", ["GET"], "read", None, 200, "{Kind}MethodCountryPrices",
+     "A {kind} method country row, priced in its currency ({K}).",
+     lambda kind: lambda req, id: service.row_detail(kind, id, req.language, req.origin())),
+    ("update_{kind}_row", "/country/{{id}}", WRITE, "change", lambda kind: schemas.ROW_UPDATE[kind], 200,
+     "{Kind}MethodCountry", "Update a {kind} method country row ({K}; always 500 in the original).",
+     lambda kind: lambda req, id: service.update_row(kind, id, req.json_body(), partial=_partial(req))),
+    ("delete_{kind}_row", "/country/{{id}}", ["DELETE"], "change", None, 204, None,
+     "Soft-delete a {kind} method country row ({K}; always 500 in the original).",
+     lambda kind: lambda req, id: _no_content(service.delete_row(kind, id))),
+]
+# Contract rows (section 1.3) by handler, and the summaries that differ by more than the kind.
+_ROWS = {
+    "payment": {"list_{kind}_methods": "K1", "create_{kind}_method": "K2", "get_{kind}_method": "K3",
+                "update_{kind}_method": "K4", "delete_{kind}_method": "K5", "list_{kind}_rows_of_method": "K6",
+                "create_{kind}_row": "K7", "get_{kind}_row": "K10", "update_{kind}_row": "K11",
+                "delete_{kind}_row": "K12"},
+    "shipping": {"list_{kind}_methods": "K13", "create_{kind}_method": "K14", "get_{kind}_method": "K15",
+                 "update_{kind}_method": "K16", "delete_{kind}_method": "K17", "list_{kind}_rows_of_method": "K18",
+                 "create_{kind}_row": "K19", "get_{kind}_row": "K20", "update_{kind}_row": "K21",
+                 "delete_{kind}_row": "K21"},
+}
+_SUMMARIES = {
+    ("payment", "create_{kind}_row"):
+        "Add a payment method in a country; `api_request` must be a payment config key (K7).",
+    ("shipping", "create_{kind}_row"): "Add a shipping method in a country with the payment rows it offers (K19).",
+}
 
-@routes.route("/cart/dashboard/payment/method/{id}/country", ["GET"], access=STAFF,
-              summary="The per-country rows of a payment method (K6).", response="PaymentMethodCountryList")
-def list_payment_rows_of_method(req: Req, id: str):
-    return service.list_rows_of_method("payment", id)
+
+def _register(kind: str) -> None:
+    for name, below, methods, right, reads, status, response, summary, make in _TABLE:
+        texts = {"kind": kind, "Kind": kind.capitalize(), "K": _ROWS[kind][name]}
+        handler = make(kind)
+        handler.__name__ = handler.__qualname__ = name.format(**texts)
+        routes.route(f"/cart/dashboard/{kind}/method{below.format()}", methods, access=_access(kind, right),
+                     reads=reads(kind) if reads else None, status=status,
+                     response=response.format(**texts) if response else None,
+                     summary=_SUMMARIES.get((kind, name)) or summary.format(**texts))(handler)
 
 
-@routes.route("/cart/dashboard/payment/method/{id}/country", ["POST"], access=_add("payment"),
-              reads=schemas.ROW_CREATE["payment"],
-              summary="Add a payment method in a country; `api_request` must be a payment config key (K7).",
-              status=201, response="PaymentMethodCountry")
-def create_payment_row(req: Req, id: str):
-    return json_response(service.create_row("payment", id, req.json_body()), 201)
+for _kind in ("payment", "shipping"):
+    _register(_kind)
 
 
+# K8 and K9 exist for payment rows only.
 @routes.route("/cart/dashboard/payment/method/country", ["GET"], access=STAFF,
               summary="Every payment method country row, its method nested (K8).", response="PaymentMethodCountryList")
 def list_payment_rows(req: Req):
     return service.list_payment_rows(req.language, req.origin())
 
 
-@routes.route("/cart/dashboard/payment/method/country", ["POST"], access=_add("payment"),
+@routes.route("/cart/dashboard/payment/method/country", ["POST"], access=_access("payment", "add"),
               reads=schemas.ROW_CREATE_WITH_METHOD["payment"],
               summary="Add a payment method in a country, the method in the body (K9; 500 in the original).",
               status=201, response="PaymentMethodCountry")
 def create_payment_row_by_body(req: Req):
     return json_response(service.create_row("payment", None, req.json_body()), 201)
-
-
-@routes.route("/cart/dashboard/payment/method/country/{id}", ["GET"], access=STAFF,
-              summary="A payment method country row, priced in its currency (K10).",
-              response="PaymentMethodCountryPrices")
-def get_payment_row(req: Req, id: str):
-    return service.row_detail("payment", id, req.language, req.origin())
-
-
-@routes.route("/cart/dashboard/payment/method/country/{id}", WRITE, access=_change("payment"),
-              reads=schemas.ROW_UPDATE["payment"],
-              summary="Update a payment method country row (K11; always 500 in the original).",
-              response="PaymentMethodCountry")
-def update_payment_row(req: Req, id: str):
-    return service.update_row("payment", id, req.json_body(), partial=req.raw.method.upper() == "PATCH")
-
-
-@routes.route("/cart/dashboard/payment/method/country/{id}", ["DELETE"], access=_change("payment"),
-              summary="Soft-delete a payment method country row (K12; always 500 in the original).", status=204)
-def delete_payment_row(req: Req, id: str):
-    service.delete_row("payment", id)
-    return empty(204)
-
-
-# --- shipping methods (K13-K17) ---------------------------------------------------------------------
-
-@routes.route("/cart/dashboard/shipping/method", ["GET"], access=STAFF,
-              summary="Shipping methods, title in the Accept-Language language (K13).",
-              response="ShippingMethodSummaryList")
-def list_shipping_methods(req: Req):
-    return service.list_methods("shipping", req.language, req.origin())
-
-
-@routes.route("/cart/dashboard/shipping/method", ["POST"], access=_add("shipping"), reads=schemas.METHOD_WRITE,
-              summary="Create a shipping method; `{}` creates an empty one (K14).",
-              status=201, response="ShippingMethodSummary")
-def create_shipping_method(req: Req):
-    return json_response(service.create_method("shipping", req.json_body(), req.language, req.origin()), 201)
-
-
-@routes.route("/cart/dashboard/shipping/method/{id}", ["GET"], access=STAFF,
-              summary="A shipping method with its translations (K15).", response="ShippingMethod")
-def get_shipping_method(req: Req, id: str):
-    return service.get_method("shipping", id, req.origin())
-
-
-@routes.route("/cart/dashboard/shipping/method/{id}", WRITE, access=_change("shipping"), reads=schemas.METHOD_WRITE,
-              summary="Update a shipping method: translations sent, `image` as base64 or data URI (K16).",
-              response="ShippingMethod")
-def update_shipping_method(req: Req, id: str):
-    return service.update_method("shipping", id, req.json_body(), req.origin())
-
-
-@routes.route("/cart/dashboard/shipping/method/{id}", ["DELETE"], access=_change("shipping"),
-              summary="Soft-delete a shipping method (K17).", status=204)
-def delete_shipping_method(req: Req, id: str):
-    service.delete_method("shipping", id)
-    return empty(204)
-
-
-# --- shipping method countries (K18-K21) ------------------------------------------------------------
-
-@routes.route("/cart/dashboard/shipping/method/{id}/country", ["GET"], access=STAFF,
-              summary="The per-country rows of a shipping method (K18).", response="ShippingMethodCountryList")
-def list_shipping_rows_of_method(req: Req, id: str):
-    return service.list_rows_of_method("shipping", id)
-
-
-@routes.route("/cart/dashboard/shipping/method/{id}/country", ["POST"], access=_add("shipping"),
-              reads=schemas.ROW_CREATE["shipping"],
-              summary="Add a shipping method in a country with the payment rows it offers (K19).",
-              status=201, response="ShippingMethodCountry")
-def create_shipping_row(req: Req, id: str):
-    return json_response(service.create_row("shipping", id, req.json_body()), 201)
-
-
-@routes.route("/cart/dashboard/shipping/method/country/{id}", ["GET"], access=STAFF,
-              summary="A shipping method country row, priced in its currency (K20).",
-              response="ShippingMethodCountryPrices")
-def get_shipping_row(req: Req, id: str):
-    return service.row_detail("shipping", id, req.language, req.origin())
-
-
-@routes.route("/cart/dashboard/shipping/method/country/{id}", WRITE, access=_change("shipping"),
-              reads=schemas.ROW_UPDATE["shipping"],
-              summary="Update a shipping method country row (K21; always 500 in the original).",
-              response="ShippingMethodCountry")
-def update_shipping_row(req: Req, id: str):
-    return service.update_row("shipping", id, req.json_body(), partial=req.raw.method.upper() == "PATCH")
-
-
-@routes.route("/cart/dashboard/shipping/method/country/{id}", ["DELETE"], access=_change("shipping"),
-              summary="Soft-delete a shipping method country row (K21; always 500 in the original).", status=204)
-def delete_shipping_row(req: Req, id: str):
-    service.delete_row("shipping", id)
-    return empty(204)
 
 
 # --- storefront (K32) and images ----------------------------------------------------------------------
