@@ -43,7 +43,8 @@ def storefront_country(req: Req, code: str):
     return _found(service.get_country(code))
 
 
-@routes.route("/country", ["GET"], access=STAFF, summary="All countries (L5).", response="CountryList")
+# L5 is public in the contract: the same countries the storefront's L1 lists (codes, names, locales, price lists).
+@routes.route("/country", ["GET"], access=PUBLIC, summary="All countries (L5).", response="CountryList")
 def countries(req: Req):
     return service.list_countries()
 

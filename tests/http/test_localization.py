@@ -161,11 +161,13 @@ def test_L6_L7_writes_need_the_country_permissions(client, staff):
     assert call(client, "DELETE", "/country/CZ", headers=changer).status_code == 204
 
 
-def test_L5_L7_reads_need_staff(client, admin, shopper):
+def test_L5_is_public_as_in_the_contract_and_L7_reads_need_staff(client, admin, shopper):
     create_country(client, admin)
-    for path in ("/country/", "/country/CZ/"):
-        assert call(client, "GET", path).status_code == 401
-        assert call(client, "GET", path, headers=shopper).status_code == 403
+    for headers in ({}, shopper):
+        listed = call(client, "GET", "/country/", headers=headers)
+        assert listed.status_code == 200 and [c["code"] for c in body(listed)] == ["CZ"]
+    assert call(client, "GET", "/country/CZ/").status_code == 401
+    assert call(client, "GET", "/country/CZ/", headers=shopper).status_code == 403
 
 
 def test_L7_edit_country_works(client, admin):

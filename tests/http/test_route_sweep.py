@@ -26,12 +26,16 @@ PUBLIC_MEDIA = re.compile(r"^/media/")
 PAYMENT_GATEWAY = re.compile(r"^/payments/\{key\}/(callback|test-gateway/)")
 
 
+# Reads the contract makes public outside the storefront's paths: L5 lists the countries L1 already lists.
+PUBLIC_READS = {("GET", "/country")}
+
+
 def is_dashboard(path: str) -> bool:
     return not (STOREFRONT_PATH.search(path) or path in SELF_SERVICE or PUBLIC_MEDIA.search(path)
                 or PAYMENT_GATEWAY.search(path) or path.startswith(("/api/", "/swagger", "/review/product-rating")))
 
 
-DASHBOARD_ROUTES = [spec for spec in ROUTES if is_dashboard(spec.path)]
+DASHBOARD_ROUTES = [spec for spec in ROUTES if is_dashboard(spec.path) and (spec.method, spec.path) not in PUBLIC_READS]
 
 
 def _concrete(path: str) -> str:
