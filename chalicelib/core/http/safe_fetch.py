@@ -107,7 +107,9 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False, connect_time
                 last_error = error
         raise last_error
 
-    class GuardedHTTPConnection(http.client.HTTPConnection):
+    class Guarded:
+        """Connects through `guarded_connection` and remembers the socket (for the deadline)."""
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._create_connection = guarded_connection
@@ -116,14 +118,11 @@ def fetch(url: str, *, max_bytes: int, allow_private: bool = False, connect_time
             super().connect()
             opened.append(self.sock)
 
-    class GuardedHTTPSConnection(http.client.HTTPSConnection):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._create_connection = guarded_connection
+    class GuardedHTTPConnection(Guarded, http.client.HTTPConnection):
+        pass
 
-        def connect(self):
-            super().connect()
-            opened.append(self.sock)
+    class GuardedHTTPSConnection(Guarded, http.client.HTTPSConnection):
+        pass
 
     class HTTPHandler(urllib.request.HTTPHandler):
         def http_open(self, req):
