@@ -1,7 +1,10 @@
-"""Shared fixtures: an isolated emulated AWS (moto) per test, the migrated tables, and an HTTP client."""
+"""Shared fixtures: an isolated emulated AWS (moto) per test, the migrated tables (migrated once per worker and
+restored for each test), and an HTTP client."""
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 
 import pytest
@@ -32,6 +35,22 @@ from infra.local import moto_serial  # noqa: E402
 moto_serial.install()
 
 
+def _share_botocore_data() -> None:
+    """Each test starts with new boto3 clients (`db.reset_clients`), and each client's new botocore session
+    parsed botocore's JSON data files again (endpoints, the service model: ~0.5 s a client, most of a test's
+    time). Those files do not change while the suite runs: every session of this process reads them through
+    one loader (botocore caches what a loader has read). The clients themselves are still new per test."""
+    import functools
+
+    import botocore.loaders
+    import botocore.session
+
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(botocore.loaders.create_loader)
+
+
+_share_botocore_data()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings():
     from chalicelib.core.settings import reload_settings
@@ -44,16 +63,56 @@ def _fresh_settings():
     db.reset_clients()
 
 
+@pytest.fixture(scope="session")
+def _migrated_moto() -> dict:
+    """moto's state right after `migrate`, built once per worker for each set of inputs the migrations read
+    (table names, region, migrations, default groups), so that a test restores it instead of migrating."""
+    return {}
+
+
+def _migration_inputs() -> tuple:
+    from chalicelib.core.store import db
+    from chalicelib.core.store.tables import TABLES
+    from chalicelib.migrations import MIGRATIONS
+    from chalicelib.users.roles import default_groups
+
+    return (os.environ.get("AWS_DEFAULT_REGION"), os.environ.get("MOTO_ACCOUNT_ID"),
+            tuple(db.table(logical) for logical in TABLES), tuple(MIGRATIONS),
+            json.dumps(default_groups(), sort_keys=True))
+
+
+def _moto_backends() -> list[tuple]:
+    """(backend dict, account, region, backend) for every moto backend in use."""
+    from moto.core.base_backend import BackendDict
+
+    return [(service, account, region, backend) for service in list(BackendDict._instances)
+            for account, regions in list(service.items()) for region, backend in list(regions.items())]
+
+
+def _copied(backends: list[tuple]) -> list[tuple]:
+    """The same places, each backend deep-copied (one copy, so backends that share objects still share them)."""
+    copies = copy.deepcopy([backend for *_place, backend in backends])
+    return [(*place, backend_copy) for (*place, _backend), backend_copy in zip(backends, copies, strict=True)]
+
+
 @pytest.fixture
-def aws():
-    """An empty emulated AWS account with the project's tables migrated."""
+def aws(_migrated_moto):
+    """An empty emulated AWS account with the project's tables migrated: moto emptied as `mock_aws` empties
+    it, then given a copy of the state the migrations left (migrated once per worker, not once per test)."""
     from moto import mock_aws
 
     from chalicelib.core.store.migrate import migrate
     from chalicelib.migrations import MIGRATIONS
 
     with mock_aws():
-        migrate(MIGRATIONS, log=lambda _line: None)
+        inputs = _migration_inputs()
+        saved = _migrated_moto.get(inputs)
+        if saved is None:
+            migrate(MIGRATIONS, log=lambda _line: None)
+            _migrated_moto[inputs] = _copied(_moto_backends())
+        else:
+            for service, account, region, backend in _copied(saved):
+                service[account][region] = backend
         yield
 
 
