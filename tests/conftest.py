@@ -1,5 +1,5 @@
 """Shared fixtures: an isolated emulated AWS (moto) per test, the migrated tables (migrated once per worker and
-restored for each test), and an HTTP client."""
+restored for each test), an HTTP client, and users with given rights."""
 
 from __future__ import annotations
 
@@ -133,6 +133,24 @@ def client(aws):
 
         reload_settings()
         yield checked(test_client)
+
+
+@pytest.fixture
+def admin(client):
+    """Authorization headers of an administrator (admin@example.com)."""
+    from tests.helpers import auth, make_user
+
+    make_user("admin@example.com", "pw", admin=True)
+    return auth("admin@example.com")
+
+
+@pytest.fixture
+def staff(client):
+    """Authorization headers of a staff member without permissions (staff@example.com)."""
+    from tests.helpers import auth, make_user
+
+    make_user("staff@example.com", "pw", staff=True)
+    return auth("staff@example.com")
 
 
 def pytest_configure(config):

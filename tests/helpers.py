@@ -39,6 +39,18 @@ def body(response):
     return json.loads(response.body) if response.body else None
 
 
+def table_items(logical: str = "main") -> list[dict]:
+    """Every item of a table in key order (a Scan: test-only), e.g. to assert that a rejected write wrote
+    nothing."""
+    items, request = [], {"TableName": db.table(logical)}
+    while True:
+        response = db.client().scan(**request)
+        items += [db.deserialize(raw) for raw in response.get("Items", [])]
+        if "LastEvaluatedKey" not in response:
+            return sorted(items, key=lambda i: (i["PK"], i["SK"]))
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
 class AwsCalls:
     """Counts the DynamoDB API calls made inside a `with` block (`.operations` lists their names), and how
     they overlapped: `most_in_flight` is the most calls under way at once, `round_trips` the number of

@@ -14,7 +14,7 @@ from chalicelib.catalog import attributes, categories, taxonomy_demo
 from chalicelib.catalog.reference import ATTRIBUTE_TYPES, CATEGORIES, catalog_snapshot
 from chalicelib.core.store import db
 from chalicelib.localization import service as localization
-from tests.helpers import auth, body, call, make_user
+from tests.helpers import auth, body, call, make_user, table_items
 
 ATTRIBUTE_TYPE_KEYS = ["id", "type_name", "unit", "base_attributes", "value_type", "translations"]
 PRODUCT_TYPE_KEYS = ["id", "name", "allowed_attribute_types", "allowed_attribute_types_ids", "vat_groups",
@@ -31,37 +31,20 @@ PERMISSIONS = tuple(f"{model}_{kind}_permission" for model in ("attributetype", 
 
 # --- helpers -------------------------------------------------------------------------------------------
 
-def scan(logical: str) -> list[dict]:
-    """Every item of a table (a Scan: test-only)."""
-    items, request = [], {"TableName": db.table(logical)}
-    while True:
-        response = db.client().scan(**request)
-        items += [db.deserialize(raw) for raw in response.get("Items", [])]
-        if "LastEvaluatedKey" not in response:
-            return sorted(items, key=lambda i: (i["PK"], i["SK"]))
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
 def events(event_type: str | None = None) -> list[dict]:
     """Outbox events (payload decoded from its JSON text), oldest first."""
-    found = sorted(scan("outbox"), key=lambda e: e["created_at"])
+    found = sorted(table_items("outbox"), key=lambda e: e["created_at"])
     return [{**e, "payload": json.loads(e["payload"]) if isinstance(e["payload"], str) else e["payload"]}
             for e in found if event_type is None or e["type"] == event_type]
 
 
 def catalog_items() -> list[dict]:
-    return [i for i in scan("main") if i["PK"] == "CATALOG"]
+    return [i for i in table_items("main") if i["PK"] == "CATALOG"]
 
 
 def assert_nothing_written(before_main: list[dict], before_outbox: list[dict]) -> None:
-    assert [i for i in scan("main") if i["PK"] != "COUNTER"] == [i for i in before_main if i["PK"] != "COUNTER"]
-    assert scan("outbox") == before_outbox
-
-
-@pytest.fixture
-def admin(client):
-    make_user("admin@example.com", "pw", admin=True)
-    return auth("admin@example.com")
+    assert [i for i in table_items("main") if i["PK"] != "COUNTER"] == [i for i in before_main if i["PK"] != "COUNTER"]
+    assert table_items("outbox") == before_outbox
 
 
 @pytest.fixture
@@ -69,12 +52,6 @@ def editor(client):
     """Staff with exactly the taxonomy permissions (not an admin)."""
     make_user("editor@example.com", "pw", staff=True, permissions=PERMISSIONS)
     return auth("editor@example.com")
-
-
-@pytest.fixture
-def staff(client):
-    make_user("staff@example.com", "pw", staff=True)
-    return auth("staff@example.com")
 
 
 def post(client, path, payload, headers, status=201):
@@ -141,7 +118,7 @@ def test_P21_defaults_and_numeric_event_type(client, editor):
     ({"type_name": "x" * 201}, "type_name"),
 ])
 def test_P21_bad_input_is_400_naming_the_field_and_writes_nothing(client, editor, payload, field):
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "POST", "/product/dashboard/attribute/type/", payload, headers=editor)
     assert response.status_code == 400 and field in body(response), response.body
     assert_nothing_written(before_main, before_outbox)
@@ -170,7 +147,7 @@ def test_P23_put_changes_only_what_is_sent(client, editor):
 def test_P23_type_cannot_become_numeric_while_a_value_is_text(client, editor):
     attribute_type(client, editor)
     value(client, editor, 1, "red")
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "PUT", "/product/dashboard/attribute/type/1", {"value_type": "DECIMAL"}, headers=editor)
     assert response.status_code == 400 and "value_type" in body(response)
     assert_nothing_written(before_main, before_outbox)
@@ -219,7 +196,7 @@ def test_P26_create_P27_detail_P25_list_base_attribute(client, editor):
 ])
 def test_P26_numeric_types_need_numbers(client, editor, value_type, raw, ok):
     attribute_type(client, editor, type_name="n", value_type=value_type)
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "POST", "/product/dashboard/attribute/", {"type": 1, "value": raw}, headers=editor)
     if ok:
         assert response.status_code == 201, response.body
@@ -238,7 +215,7 @@ def test_P26_numeric_types_need_numbers(client, editor, value_type, raw, ok):
 ])
 def test_P26_bad_input_is_400_and_writes_nothing(client, editor, payload, field):
     attribute_type(client, editor)
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "POST", "/product/dashboard/attribute/", payload, headers=editor)
     assert response.status_code == 400 and field in body(response), response.body
     assert_nothing_written(before_main, before_outbox)
@@ -255,7 +232,7 @@ def test_P28_put_and_P29_delete_base_attribute(client, editor):
     assert body(response) == {"id": 1, "value": "crimson", "type": 1,
                               "translations": {"en": {"name": "Crimson"}, "cs": {"name": "Červená"}}}
     # moving the value to a numeric type needs a numeric value
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     moved = call(client, "PUT", "/product/dashboard/attribute/1", {"type": 2}, headers=editor)
     assert moved.status_code == 400 and list(body(moved)) == ["value"]
     assert_nothing_written(before_main, before_outbox)
@@ -310,7 +287,7 @@ def test_P3_create_P2_list_P4_detail_product_type(client, editor):
 ])
 def test_P3_bad_input_is_400_naming_the_field_and_writes_nothing(client, editor, payload, field):
     attribute_type(client, editor)
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "POST", "/product/dashboard/type/", payload, headers=editor)
     assert response.status_code == 400 and field in body(response), response.body
     assert_nothing_written(before_main, before_outbox)
@@ -378,7 +355,7 @@ def test_writes_are_401_anonymous_and_403_without_the_permission(client, admin, 
     payload = {"name": "X", "type": 1, "value": "x", "translations": {"en": {"title": "X", "slug": "x"}}}
     make_user("clerk@example.com", "pw", staff=True, permissions=tuple(p for p in PERMISSIONS if p != needed))
     make_user("holder@example.com", "pw", staff=True, permissions=(needed,))
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     anonymous = call(client, method, path, payload)
     assert anonymous.status_code == 401
     assert body(anonymous) == {"detail": "Authentication credentials were not provided."}
@@ -450,7 +427,7 @@ def test_C2_create_C3_detail(client, editor):
 ])
 def test_C2_bad_input_is_400_naming_the_field_and_writes_nothing(client, editor, payload, field):
     category(client, editor, "Movies")
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "POST", "/category/dashboard/", payload, headers=editor)
     assert response.status_code == 400 and field in body(response), response.body
     assert_nothing_written(before_main, before_outbox)
@@ -511,7 +488,7 @@ def test_C4_a_category_cannot_become_its_own_ancestor(client, editor, moved, par
     category(client, editor, "A")
     category(client, editor, "B", parent=1)
     category(client, editor, "C", parent=2)
-    before_main, before_outbox = scan("main"), scan("outbox")
+    before_main, before_outbox = table_items("main"), table_items("outbox")
     response = call(client, "PUT", f"/category/dashboard/{moved}", {"parent": parent, "translations": {}},
                     headers=editor)
     assert response.status_code == 400 and list(body(response)) == ["parent"], response.body
@@ -756,10 +733,10 @@ def test_demo_taxonomy_is_idempotent(client, staff):
     localization_demo.load_demo()
     first = taxonomy_demo.load_demo()
     assert first == {"attribute_types": 3, "base_attributes": 8, "product_types": 1, "categories": 4}
-    outbox_size = len(scan("outbox"))
+    outbox_size = len(table_items("outbox"))
     assert taxonomy_demo.load_demo() == {"attribute_types": 0, "base_attributes": 0, "product_types": 0,
                                          "categories": 0}
-    assert len(scan("outbox")) == outbox_size
+    assert len(table_items("outbox")) == outbox_size
     movie = body(call(client, "GET", "/product/dashboard/type/", headers=staff))[0]
     assert movie["name"] == "Movie" and len(movie["allowed_attribute_types"]) == 3
     assert len(movie["vat_groups"]) == 3  # each demo country's default VAT group

@@ -6,33 +6,10 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.core.store import db
-from tests.helpers import auth, body, call, make_user
+from tests.helpers import auth, body, call, make_user, table_items
 
 CZ = {"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK"}
 COUNTRY_KEYS = ["code", "name", "locale", "default_price_list", "update_at", "create_at"]
-
-
-def table_items() -> list[dict]:
-    """Every item of the main table (a Scan: test-only), to assert that a rejected write wrote nothing."""
-    items, request = [], {"TableName": db.table("main")}
-    while True:
-        response = db.client().scan(**request)
-        items += [db.deserialize(raw) for raw in response.get("Items", [])]
-        if "LastEvaluatedKey" not in response:
-            return sorted(items, key=lambda i: (i["PK"], i["SK"]))
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
-@pytest.fixture
-def admin(client):
-    make_user("admin@example.com", "pw", admin=True)
-    return auth("admin@example.com")
-
-
-@pytest.fixture
-def staff(client):
-    make_user("staff@example.com", "pw", staff=True)
-    return auth("staff@example.com")
 
 
 @pytest.fixture

@@ -17,22 +17,11 @@ from chalicelib.core.store import db
 from chalicelib.orders.store import order_key
 from chalicelib.reviews import service, store
 from tests.catalog_fixtures import build_catalog, product_payload
-from tests.helpers import AwsCalls, auth, body, call, make_user
+from tests.helpers import AwsCalls, auth, body, call, make_user, table_items
 
 REVIEW_KEYS = ["token", "safe_deleted", "create_at", "rating", "comment", "country", "product_variant", "product",
                "order"]
 ZEROS = {"average_rating": 0.0, "total_reviews": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0}
-
-
-def table_items() -> list[dict]:
-    """Every item of the main table (a Scan: test-only), to assert that a rejected write wrote nothing."""
-    items, request = [], {"TableName": db.table("main")}
-    while True:
-        response = db.client().scan(**request)
-        items += [db.deserialize(raw) for raw in response.get("Items", [])]
-        if "LastEvaluatedKey" not in response:
-            return sorted(items, key=lambda i: (i["PK"], i["SK"]))
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def review_items() -> list[dict]:
@@ -77,12 +66,6 @@ def post_review(client, data: dict):
 def review(client, order: str, product_id: int, sku: str, /, **fields) -> None:
     response = post_review(client, payload(order, product_id, sku, **fields))
     assert response.status_code == 201, response.body
-
-
-@pytest.fixture
-def staff(client):
-    make_user("staff@example.com", "pw", staff=True)
-    return auth("staff@example.com")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from chalicelib.core.store import db
 from chalicelib.notifications import payload_schemas
 from chalicelib.notifications.triggers import TRIGGERS
 from tests.catalog_fixtures import build_catalog, product_payload
-from tests.helpers import auth, body, call, make_user
+from tests.helpers import body, call
 
 # --- a minimal draft 2020-12 validator --------------------------------------------------------------------
 
@@ -176,12 +176,6 @@ def _outbox() -> list[tuple[str, object]]:
         for event in item["events"] if item["type"] == "BATCH" else [item]:
             found.append((event["type"], json.loads(event["payload"])))
     return found
-
-
-@pytest.fixture
-def admin(client):
-    make_user("admin@example.com", "pw", admin=True)
-    return auth("admin@example.com")
 
 
 def _ok(response, status=(200, 201, 204)):

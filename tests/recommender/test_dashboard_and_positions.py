@@ -13,12 +13,6 @@ DASHBOARD = "/recommender/dashboard/recommender-system"
 DATES = "date_from=2023-08-01T00:00:00.000Z&date_to=2023-08-31T23:59:59.999Z"
 
 
-@pytest.fixture
-def staff(client):
-    make_user("staff@example.com", "pw", staff=True)
-    return auth("staff@example.com")
-
-
 def test_dashboard_is_staff_only(client):
     assert call(client, "GET", f"{DASHBOARD}?{DATES}&page=performance").status_code == 401
     make_user("shopper@example.com", "pw")
