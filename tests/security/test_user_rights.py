@@ -85,3 +85,12 @@ def admin_actor():
     from chalicelib.core.auth.access import Principal
 
     return Principal(email="root@example.com", is_admin=True, is_staff=True, is_active=True, item={})
+
+
+def test_every_write_route_on_one_user_is_in_the_sweep():
+    """A new route that acts on a user (an `{email}` in its path) must join ACTIONS above to be swept."""
+    from app import app  # noqa: F401 - registers every route
+    from chalicelib.core.http.routing import ROUTES
+
+    on_a_user = {(spec.method, spec.path) for spec in ROUTES if "{email}" in spec.path and spec.method != "GET"}
+    assert on_a_user == {(method, path) for method, path, _sent in ACTIONS}
