@@ -10,13 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from chalicelib.core.event_names import TRIGGERS
 from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.store import db
 
 OUTBOX_TTL_SECONDS = 7 * 24 * 3600
 
 
+BATCH = "BATCH"  # an outbox item carrying several events (outbox_put_batch)
+
+
+class UnknownEvent(ValueError):
+    """An event name outside core/event_names.py: refused when it is written, not dropped at dispatch."""
+
+
 def event_item(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dict:
+    if event_type != BATCH and event_type not in TRIGGERS:
+        raise UnknownEvent(f"{event_type!r} is no event of this shop (chalicelib/core/event_names.py)")
     event_id = uuid.uuid4().hex
     return {
         "PK": event_id,
@@ -43,7 +53,10 @@ def outbox_put_batch(events: list[tuple[str, dict]]) -> dict | None:
         return None
     if len(events) == 1:
         return outbox_put(*events[0])
-    item = event_item("BATCH", {})
+    item = event_item(BATCH, {})
+    unknown = sorted({event_type for event_type, _payload in events} - TRIGGERS)
+    if unknown:
+        raise UnknownEvent(f"{unknown} are no events of this shop (chalicelib/core/event_names.py)")
     item["events"] = [{"event_id": f"{item['event_id']}-{index}", "type": event_type, "payload": dumps(payload)}
                       for index, (event_type, payload) in enumerate(events)]
     return {"Put": {"table": "outbox", "item": item}}

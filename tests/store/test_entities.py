@@ -64,13 +64,16 @@ def test_shared_partition_collections_read_together(aws):
 def test_writes_with_events_are_one_transaction(aws):
     from chalicelib.core import events
 
+    # A collection with the shop's own event names (the outbox refuses any other).
     groups = Collection("VATGROUP", partition="PRICING")
-    group = groups.create({"name": "Standard"}, extra_operations=[events.outbox_put("VAT_SAVE", {"id": 1})])
-    updated = groups.update(group["id"], {"name": "Std"}, extra_operations=[events.outbox_put("VAT_UPDATE", {})])
+    group = groups.create({"name": "Standard"}, extra_operations=[events.outbox_put("CATEGORY_SAVE", {"id": 1})])
+    updated = groups.update(group["id"], {"name": "Std"}, extra_operations=[events.outbox_put("CATEGORY_UPDATE", {})])
     assert updated["name"] == "Std"
-    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("VAT_DELETE", {})]) is True
+    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("CATEGORY_DELETE", {})]) is True
     # A write that fails records no event.
-    assert groups.update(group["id"], {"name": "x"}, extra_operations=[events.outbox_put("VAT_UPDATE", {})]) is None
-    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("VAT_DELETE", {})]) is False
+    changed = events.outbox_put("CATEGORY_UPDATE", {})
+    assert groups.update(group["id"], {"name": "x"}, extra_operations=[changed]) is None
+    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("CATEGORY_DELETE", {})]) is False
     recorded = db.client().scan(TableName=db.table("outbox"))["Items"]
-    assert sorted(db.deserialize(i)["type"] for i in recorded) == ["VAT_DELETE", "VAT_SAVE", "VAT_UPDATE"]
+    assert sorted(db.deserialize(i)["type"] for i in recorded) == [
+        "CATEGORY_DELETE", "CATEGORY_SAVE", "CATEGORY_UPDATE"]
