@@ -70,7 +70,6 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 os.environ.update({
@@ -558,13 +557,11 @@ def dashboard_product_payload(current: dict) -> dict:
 # --- the catalogs ---------------------------------------------------------------------------------------
 
 def _batch_write(items: list[dict]) -> None:
-    from chalicelib.core.store import db
+    """BatchWriteItem through the importer's writer (unprocessed items retried, the container's recent reads
+    dropped)."""
+    from chalicelib.importer.products import batch_put
 
-    name = db.table("main")
-    for start in range(0, len(items), 25):
-        pending = {name: [{"PutRequest": {"Item": db.serialize(i)}} for i in items[start:start + 25]]}
-        while pending:
-            pending = db.client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    batch_put("main", items)
 
 
 def import_demo() -> dict:

@@ -37,13 +37,11 @@ LEAVES = 50
 
 
 def _batch_write(items: list[dict]) -> None:
-    from chalicelib.core.store import db
+    """BatchWriteItem through the importer's writer (unprocessed items retried, the container's recent reads
+    dropped)."""
+    from chalicelib.importer.products import batch_put
 
-    name = db.table("main")
-    for start in range(0, len(items), 25):
-        pending = {name: [{"PutRequest": {"Item": db.serialize(i)}} for i in items[start:start + 25]]}
-        while pending:
-            pending = db.client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    batch_put("main", items)
 
 
 def build_shop(count: int) -> tuple[int, int]:

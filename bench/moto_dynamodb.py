@@ -1,6 +1,6 @@
 """moto's DynamoDB with and without infra/local/moto_fast.py, in one run:
 
-    .venv/bin/python bench/moto.py [--sizes 1000,100000] [--repeat 15] [--transactions 1000]
+    .venv/bin/python bench/moto_dynamodb.py [--sizes 1000,100000] [--repeat 15] [--transactions 1000]
 
 For each table size (items in other partitions of the project's main table, each with GSI keys):
 the median time of a Query of one partition (10 items) and of a GSI query (10 items), and of a
@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this file's folder comes first on sys.path, where `import moto` would find this file.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                    "AWS_DEFAULT_REGION": "eu-central-1", "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled"})
