@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import import_graph  # the package graph's cycle finder, shared with the figures it prints
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("import_layers.ini")
 
@@ -45,35 +47,6 @@ def _lazy_imports() -> list[tuple[str, int, str, str]]:
             target = node.args[0].value
             if name == "lazy_module" and isinstance(target, str) and _package(target):
                 found.append((str(path.relative_to(ROOT)), node.lineno, source, target))
-    return found
-
-
-def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components of two packages or more."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in sorted(edges.get(node, ())):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while component[-1:] != [node]:
-                component.append(stack.pop())
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
     return found
 
 
@@ -114,5 +87,5 @@ def test_no_package_cycle():
     for _path, _line, source, target in _lazy_imports():
         if _package(target) != source:
             edges[source].add(_package(target))
-    cycles = _cycles(edges)
+    cycles = import_graph.cycles(edges)
     assert cycles == [], "package import cycles: " + "; ".join(" <-> ".join(cycle) for cycle in cycles)
