@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +33,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core import queues
 from chalicelib.core.http.jsonutil import dumps
-from chalicelib.core.store import db
+from chalicelib.core.store import db, parallel
 from chalicelib.notifications import clock, config, keys, retry, senders, store
 from chalicelib.notifications.senders import Outcome
 from chalicelib.notifications.triggers import TRIGGERS
@@ -47,9 +46,6 @@ logger.setLevel(logging.INFO)
 # SQS takes 256 KiB per message; larger events travel as a reference to their outbox item.
 MAX_INLINE_BODY = 200_000
 DELIVERY_CONCURRENCY = 10
-
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 
 
 def _log(kind: str, **fields) -> None:
@@ -305,12 +301,7 @@ def _deliver_record(record: dict) -> str | None:
 
 
 def _pool() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        with _executor_lock:
-            if _executor is None:
-                _executor = ThreadPoolExecutor(max_workers=DELIVERY_CONCURRENCY, thread_name_prefix="deliver")
-    return _executor
+    return parallel.pool("deliver", DELIVERY_CONCURRENCY)
 
 
 def deliver(records: list[dict]) -> dict:

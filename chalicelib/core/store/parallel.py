@@ -25,17 +25,24 @@ from typing import Any
 
 WORKERS = 8  # a request issues 2-3 calls together; several threads of a process may do so at once
 
-_pool: ThreadPoolExecutor | None = None
+_pools: dict[str, ThreadPoolExecutor] = {}
 _lock = threading.Lock()
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
+def pool(name: str, workers: int) -> ThreadPoolExecutor:
+    """The container's thread pool called `name`, made on first use and kept (a Lambda container runs one
+    request at a time, but its threads outlive it: no thread start per request)."""
+    found = _pools.get(name)
+    if found is None:
         with _lock:
-            if _pool is None:
-                _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="together")
-    return _pool
+            found = _pools.get(name)
+            if found is None:
+                found = _pools[name] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+    return found
+
+
+def _executor() -> ThreadPoolExecutor:
+    return pool("together", WORKERS)
 
 
 def together(*calls: Callable[[], Any]) -> list[Any]:
