@@ -447,9 +447,8 @@ class Slug(String):
             raise FieldError(['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'])
         return text
 
-    def json_schema(self) -> dict:
-        strings = {**self.string_schema(), "pattern": r"^[-\w]*$" if self.allow_blank else r"^[-\w]+$"}
-        return strings if self.strict else {"anyOf": [strings, *_integers_of_length(1, self.max_length)]}
+    def string_schema(self) -> dict:
+        return {**super().string_schema(), "pattern": r"^[-\w]*$" if self.allow_blank else r"^[-\w]+$"}
 
 
 class EditorJs(Field):
