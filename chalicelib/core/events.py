@@ -12,7 +12,8 @@ import uuid
 
 from chalicelib.core.event_names import TRIGGERS
 from chalicelib.core.http.jsonutil import dumps
-from chalicelib.core.store import db
+from chalicelib.core.store import keys
+from chalicelib.core.store.write import Put, ttl_in
 
 OUTBOX_TTL_SECONDS = 7 * 24 * 3600
 
@@ -29,24 +30,23 @@ def event_item(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dic
         raise UnknownEvent(f"{event_type!r} is no event of this shop (chalicelib/core/event_names.py)")
     event_id = uuid.uuid4().hex
     return {
-        "PK": event_id,
-        "SK": "EVENT",
+        **keys.outbox_event(event_id),
         "event_id": event_id,
         "type": event_type,
         # JSON text: payloads carry floats (prices as numbers), which DynamoDB attributes cannot.
         "payload": dumps(payload),
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "deliver_after_seconds": delay_seconds,
-        "ttl": db.ttl_in(OUTBOX_TTL_SECONDS),
+        "ttl": ttl_in(OUTBOX_TTL_SECONDS),
     }
 
 
-def outbox_put(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dict:
-    """A `transact` operation recording one event."""
-    return {"Put": {"table": "outbox", "item": event_item(event_type, payload, delay_seconds=delay_seconds)}}
+def outbox_put(event_type: str, payload: dict, *, delay_seconds: int = 0) -> Put:
+    """A `transact` write recording one event."""
+    return Put(event_item(event_type, payload, delay_seconds=delay_seconds), table="outbox")
 
 
-def outbox_put_batch(events: list[tuple[str, dict]]) -> dict | None:
+def outbox_put_batch(events: list[tuple[str, dict]]) -> Put | None:
     """One outbox item carrying several events of one change (a product save touches its variants and
     prices too); the dispatcher expands it. Keeps a large change within a transaction's 100 items."""
     if not events:
@@ -59,4 +59,4 @@ def outbox_put_batch(events: list[tuple[str, dict]]) -> dict | None:
         raise UnknownEvent(f"{unknown} are no events of this shop (chalicelib/core/event_names.py)")
     item["events"] = [{"event_id": f"{item['event_id']}-{index}", "type": event_type, "payload": dumps(payload)}
                       for index, (event_type, payload) in enumerate(events)]
-    return {"Put": {"table": "outbox", "item": item}}
+    return Put(item, table="outbox")

@@ -29,8 +29,8 @@ import time
 
 from botocore.exceptions import ClientError
 
+from chalicelib.core.aws import aws_client
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024  # 5 MiB, for every image upload
 PRESIGNED_SECONDS = 300
@@ -158,7 +158,7 @@ def _bucket() -> str:
 
 
 def _s3():
-    return db.aws_client("s3")
+    return aws_client("s3")
 
 
 def store(key: str, data: bytes, content_type: str) -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
+from chalicelib.core.aws import aws_client
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
 
 DAY = 24 * 3600
 MISSING_QUEUE_CODES = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})
@@ -74,7 +74,7 @@ def dlq_name(logical: str) -> str:
 
 
 def client():
-    return db.aws_client("sqs")
+    return aws_client("sqs")
 
 
 _urls: dict[str, str] = {}

@@ -75,7 +75,7 @@ def _record(event_type: str, payload: dict, batch: list[tuple[str, dict]] | None
     from chalicelib.core.store import db
 
     if batch:
-        item = events.outbox_put_batch(batch)["Put"]["item"]
+        item = events.outbox_put_batch(batch).item
     else:
         item = events.event_item(event_type, payload)
     return {"eventName": name, "dynamodb": {"NewImage": db.serialize(item), "SequenceNumber": "1"}}

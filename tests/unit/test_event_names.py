@@ -20,9 +20,9 @@ def test_a_batch_with_one_unknown_name_is_refused_whole():
 
 def test_every_shop_event_can_be_written():
     for name in sorted(event_names.TRIGGERS):
-        assert events.outbox_put(name, {})["Put"]["item"]["type"] == name
+        assert events.outbox_put(name, {}).item["type"] == name
     batch = events.outbox_put_batch([("PRODUCT_SAVE", {"id": 1}), ("PRICE_SAVE", {"id": 2})])
-    assert [e["type"] for e in batch["Put"]["item"]["events"]] == ["PRODUCT_SAVE", "PRICE_SAVE"]
+    assert [e["type"] for e in batch.item["events"]] == ["PRODUCT_SAVE", "PRICE_SAVE"]
 
 
 def test_the_notification_triggers_are_the_event_names():

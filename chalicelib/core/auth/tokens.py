@@ -25,7 +25,7 @@ class TokenError(Exception):
 
 @functools.lru_cache(maxsize=4)
 def _secret_from_manager(arn: str) -> str:
-    from chalicelib.core.store.db import aws_client
+    from chalicelib.core.aws import aws_client
 
     value = aws_client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
     return value.strip()

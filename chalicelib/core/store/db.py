@@ -1,60 +1,44 @@
 """Typed helpers over the low-level DynamoDB client.
 
 Items go in and come out as plain dicts (numbers as Decimal). Conditional writes raise
-`ConditionFailed`; transactions raise `TransactionFailed` with the per-operation reasons. Throttling
-is retried by botocore's standard retry mode before anything reaches the caller.
+`ConditionFailed`; transactions (typed writes of core/store/write.py) raise `TransactionFailed` with the
+per-write reasons. Throttling is retried by botocore's standard retry mode before anything reaches the
+caller. Only the storage modules (core/store, each package's store.py and keys.py) talk to this module;
+tests/contract/test_storage_door.py holds that rule.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from chalicelib.core.aws import aws_client, forget_clients
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import keys, recent, versioned
+from chalicelib.core.store.write import (  # noqa: F401 (the failures are part of this module's interface)
+    Check,
+    ConditionFailed,
+    Delete,
+    Put,
+    TransactionFailed,
+    Update,
+    Write,
+    key_of,
+    set_remove_expression,
+    ttl_in,
+)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-_lock = threading.Lock()
-_clients: dict[str, Any] = {}
-
-# Standard mode retries throttling and 5xx with backoff; 8 attempts ride out a short throttle burst.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=3, read_timeout=10)
-
-
-class ConditionFailed(Exception):
-    """A conditional write found the item in another state than required."""
-
-
-class TransactionFailed(Exception):
-    def __init__(self, reasons: list[str]):
-        super().__init__(", ".join(reasons))
-        self.reasons = reasons
-
-
-def aws_client(service: str):
-    """One client per service per process (clients are thread-safe; creating them is not)."""
-    client = _clients.get(service)
-    if client is None:
-        with _lock:
-            client = _clients.get(service)
-            if client is None:
-                client = boto3.session.Session().client(service, config=_CONFIG)
-                _clients[service] = client
-    return client
 
 
 def reset_clients() -> None:
     """Forget cached clients and reference copies (tests start a new emulated AWS per test)."""
-    with _lock:
-        _clients.clear()
+    forget_clients()
     versioned.forget()
     recent.forget()
 
@@ -65,10 +49,9 @@ def _wrote(logical: str, *keys_or_items: dict) -> None:
         return
     recent.forget(keys_or_items)
     for partition in sorted(versioned.touched_partitions(keys_or_items)):
-        spec = versioned.bump_operation(partition)["Update"]
-        client().update_item(TableName=table("main"), Key=serialize(spec["key"]),
-                             UpdateExpression=spec["expression"], ExpressionAttributeNames=spec["names"],
-                             ExpressionAttributeValues=serialize(spec["values"]))
+        bump = versioned.bump_operation(partition)
+        client().update_item(TableName=table("main"), Key=serialize(bump.key), UpdateExpression=bump.expression,
+                             ExpressionAttributeNames=bump.names, ExpressionAttributeValues=serialize(bump.values))
         versioned.forget([partition])  # after the bump: a read before it would cache the old version
 
 
@@ -92,11 +75,6 @@ def deserialize(item: dict | None) -> dict | None:
     if item is None:
         return None
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
-
-
-def ttl_in(seconds: int) -> int:
-    """A `ttl` attribute value: epoch seconds, `seconds` from now."""
-    return int(time.time()) + int(seconds)
 
 
 def _is_conditional_failure(error: ClientError) -> bool:
@@ -126,39 +104,13 @@ def put_new(logical: str, item: dict) -> None:
     put(logical, item, condition="attribute_not_exists(PK)")
 
 
-def _update_expression(set_fields: dict | None, remove: Iterable[str], names: dict, values: dict) -> str:
-    clauses = []
-    for index, (name, value) in enumerate((set_fields or {}).items()):
-        names[f"#s{index}"] = name
-        values[f":s{index}"] = value
-        clauses.append(f"#s{index} = :s{index}")
-    expression = "SET " + ", ".join(clauses) if clauses else ""
-    removals = []
-    for index, name in enumerate(remove):
-        names[f"#r{index}"] = name
-        removals.append(f"#r{index}")
-    if removals:
-        expression += (" " if expression else "") + "REMOVE " + ", ".join(removals)
-    return expression
-
-
-def update_operation(logical: str, key: dict, *, set_fields: dict | None = None, remove: Iterable[str] = (),
-                     condition: str | None = None, names: dict | None = None, values: dict | None = None) -> dict:
-    """The same update as `update`, as one operation of `transact`."""
-    names = dict(names or {})
-    values = dict(values or {})
-    expression = _update_expression(set_fields, remove, names, values)
-    return {"Update": {"table": logical, "key": key, "expression": expression, "condition": condition,
-                       "names": names, "values": values}}
-
-
 def update(logical: str, key: dict, *, set_fields: dict | None = None, remove: Iterable[str] = (),
            condition: str | None = None, names: dict | None = None, values: dict | None = None,
            return_new: bool = True) -> dict | None:
     """SET the given fields (and REMOVE others) on one item; answers the item as written."""
     names = dict(names or {})
     values = dict(values or {})
-    expression = _update_expression(set_fields, remove, names, values)
+    expression = set_remove_expression(set_fields, remove, names, values)
     request: dict = {"TableName": table(logical), "Key": serialize(key), "UpdateExpression": expression,
                      "ReturnValues": "ALL_NEW" if return_new else "NONE"}
     _add_condition(request, condition, names, values)
@@ -260,34 +212,34 @@ def batch_get(logical: str, key_list: list[dict], *, consistent: bool = False) -
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
 
 
-def transact(operations: list[dict]) -> None:
-    """TransactWriteItems with items given as plain dicts.
+def update_operation(logical: str, key: dict, **fields) -> Update:  # TRANSITION: callers move to Update.fields
+    return Update.fields(key, table=logical, **fields)
 
-    Each operation is `{"Put": {"table": logical, "item": {...}, "condition": ...}}`,
-    `{"Update": {"table", "key", "expression", "condition", "names", "values"}}`,
-    `{"Delete": {"table", "key", "condition"}}` or `{"ConditionCheck": {"table", "key", "condition"}}`.
-    """
-    written = [spec.get("item") or spec.get("key") for operation in operations for kind, spec in operation.items()
-               if spec.get("table") == "main" and kind != "ConditionCheck"]
+
+def _legacy(operation) -> Write:  # TRANSITION: hand-built dicts until every caller builds typed writes
+    if not isinstance(operation, dict):
+        return operation
+    (kind, spec), = operation.items()
+    common = {"condition": spec.get("condition"), "names": spec.get("names"), "values": spec.get("values"),
+              "table": spec["table"]}
+    if kind == "Put":
+        return Put(spec["item"], **common)
+    if kind == "Update":
+        return Update(spec["key"], spec["expression"], **common)
+    return (Delete if kind == "Delete" else Check)(spec["key"], **common)
+
+
+def transact(writes: list[Write | None]) -> None:
+    """TransactWriteItems: all the writes (core/store/write.py; None entries are skipped) or none."""
+    writes = [_legacy(w) for w in writes if w is not None]
+    written = [key_of(w) for w in writes if w.table == "main" and not isinstance(w, Check)]
     touched = versioned.touched_partitions(written)
     # The version moves in the same transaction as the reference items it versions, when the transaction
     # has room for it (100 items at most); otherwise right after it, as after a single-item write.
-    partitions = touched if len(operations) + len(touched) <= MAX_TRANSACTION_ITEMS else set()
-    operations = [*operations, *(versioned.bump_operation(p) for p in sorted(partitions))]
-    items = []
-    for operation in operations:
-        (kind, spec), = operation.items()
-        raw: dict = {"TableName": table(spec["table"])}
-        if kind == "Put":
-            raw["Item"] = serialize(spec["item"])
-        else:
-            raw["Key"] = serialize(spec["key"])
-        if kind == "Update":
-            raw["UpdateExpression"] = spec["expression"]
-        _add_condition(raw, spec.get("condition"), spec.get("names"), spec.get("values"))
-        items.append({kind: raw})
+    partitions = touched if len(writes) + len(touched) <= MAX_TRANSACTION_ITEMS else set()
+    writes = [*writes, *(versioned.bump_operation(p) for p in sorted(partitions))]
     try:
-        client().transact_write_items(TransactItems=items)
+        client().transact_write_items(TransactItems=[_raw(w) for w in writes])
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
             reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
@@ -297,6 +249,22 @@ def transact(operations: list[dict]) -> None:
     recent.forget(written)
     if touched - partitions:
         _wrote("main", *({"PK": partition} for partition in touched - partitions))
+
+
+_KINDS = {Put: "Put", Update: "Update", Delete: "Delete", Check: "ConditionCheck"}
+
+
+def _raw(write: Write) -> dict:
+    """One TransactItems entry of a typed write."""
+    raw: dict = {"TableName": table(write.table)}
+    if isinstance(write, Put):
+        raw["Item"] = serialize(write.item)
+    else:
+        raw["Key"] = serialize(write.key)
+    if isinstance(write, Update):
+        raw["UpdateExpression"] = write.expression
+    _add_condition(raw, write.condition, write.names, write.values)
+    return {_KINDS[type(write)]: raw}
 
 
 def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: dict | None = None,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from chalicelib.core.store import db, keys
+from chalicelib.core.store.write import Put, Update
 
 _BOOKKEEPING = ("PK", "SK", "GSI1PK", "GSI1SK", "safe_deleted")
 
@@ -77,7 +78,7 @@ class Collection:
                 **fields, "create_at": stamp, "update_at": stamp}
         if extra_operations:
             try:
-                db.transact([{"Put": {"table": "main", "item": item, "condition": "attribute_not_exists(PK)"}},
+                db.transact([Put(item, condition="attribute_not_exists(PK)"),
                              *extra_operations])
             except db.TransactionFailed as failure:
                 raise db.ConditionFailed(",".join(failure.reasons)) from None
@@ -117,7 +118,7 @@ class Collection:
         fields = {**fields, "update_at": now_iso()}
         try:
             if extra_operations:
-                operation = db.update_operation("main", key, set_fields=fields, condition=self._LIVE,
+                operation = Update.fields(key, set_fields=fields, condition=self._LIVE,
                                                 values={":false": False})
                 db.transact([operation, *extra_operations])
                 return True, None

@@ -106,3 +106,8 @@ def reference_version(partition: str) -> dict:
     every write to the partition, so containers re-read it only when it changed (store/versioned.py).
     It lives in the partition it versions, so the Query that reads the partition reads it too."""
     return {"PK": partition, "SK": REFERENCE_VERSION_SK}
+
+
+def outbox_event(event_id: str) -> dict:
+    """An event in the outbox table (core/events.py): one item per event, or per batch of events."""
+    return {"PK": event_id, "SK": "EVENT"}

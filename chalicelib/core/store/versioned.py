@@ -156,12 +156,12 @@ def touched_partitions(keys_written) -> set[str]:
             if isinstance(key, dict) and key.get("SK") != keys.REFERENCE_VERSION_SK} & PARTITIONS
 
 
-def bump_operation(partition: str) -> dict:
-    """The transaction operation that bumps a partition's version (db.transact's format)."""
+def bump_operation(partition: str):
+    """The transaction write that bumps a partition's version."""
     from chalicelib.core.store import keys
+    from chalicelib.core.store.write import Update
 
-    return {"Update": {"table": "main", "key": keys.reference_version(partition),
-                       "expression": "ADD #v :one", "names": {"#v": "version"}, "values": {":one": 1}}}
+    return Update.add(keys.reference_version(partition), {"version": 1})
 
 
 def forget(partitions=None) -> None:
