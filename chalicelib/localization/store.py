@@ -38,6 +38,14 @@ CURRENCIES = Collection("CURRENCY", numeric_ids=False, id_field="code", partitio
 VAT_GROUPS = Collection("VATGROUP", partition=PRICING)
 ADDRESSES = Collection("ADDRESS")
 
+
+
+def pricing_items() -> list[dict]:
+    """Every item of the PRICING partition (countries, currencies, VAT groups and their default pointers,
+    price lists), from the container's copy: no call while its version is unchanged."""
+    return versioned.read(PRICING)
+
+
 _LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
 
 

@@ -39,16 +39,13 @@ from typing import Any
 from chalicelib.core import media, money, providers
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import KEEP, changed_fields
-from chalicelib.core.store import db, versioned
 from chalicelib.core.store.entities import now_iso
+from chalicelib.core.store.write import ConditionFailed, Stale, retrying
 from chalicelib.localization import service as localization
 from chalicelib.localization.service import PricingPlace
-from chalicelib.localization.store import PRICING
-from chalicelib.methods import schemas, views
+from chalicelib.localization.store import pricing_items
+from chalicelib.methods import schemas, store, views
 from chalicelib.methods.store import PAYMENT, SHIPPING, Kind, Snapshot, kind_of, read
-
-_ATTEMPTS = 5  # optimistic-concurrency retries of a method edit before answering 409
-_LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
 
 
 def _int_id(value: Any) -> int | None:
@@ -84,7 +81,7 @@ class Place:
 
 
 def _place(country_code: str | None) -> Place:
-    items = versioned.read(PRICING)
+    items = pricing_items()
     pricing = PricingPlace(items, country_code)
     currencies = {code: {"code": code, "symbol": c.get("symbol") or code,
                          "symbol_position": c.get("symbol_position") or "AFTER"}
@@ -137,7 +134,7 @@ def create_method(kind_name: str, body: Any, language: str, origin: str) -> dict
     may be sent too."""
     kind = kind_of(kind_name)
     data = schemas.METHOD_WRITE.validate(body)
-    method_id = db.next_id(kind.methods.kind.lower())
+    method_id = store.new_method_id(kind)
     fields = {"translations": _merge_translations({}, data.get("translations") or {}), "image": None,
               "image_version": 0, "version": 1}
     image = data.get("image")
@@ -149,7 +146,7 @@ def create_method(kind_name: str, body: Any, language: str, origin: str) -> dict
 
 def _get_method(kind: Kind, method_id: Any) -> dict:
     mid = _int_id(method_id)
-    item = db.get("main", kind.methods.key(mid), consistent=True) if mid else None
+    item = store.get_method(kind, mid) if mid else None
     if item is None or item.get("safe_deleted"):
         raise NotFound()
     return item
@@ -169,7 +166,9 @@ def update_method(kind_name: str, method_id: Any, body: Any, origin: str) -> dic
     mid = int(current["id"])
     image = data.get("image", KEEP)
     new_key = _store_image(kind, mid, image) if image is not None and image is not KEEP else None
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> dict:
+        nonlocal current
         fields: dict = {}
         if "translations" in data:
             fields["translations"] = _merge_translations(current.get("translations"), data["translations"])
@@ -181,20 +180,17 @@ def update_method(kind_name: str, method_id: Any, body: Any, origin: str) -> dic
             return views.method_detail_json(kind, current, origin)  # saved as read: nothing to write
         seen = current.get("version")
         fields.update(version=int(seen or 0) + 1, update_at=now_iso())
-        values: dict = {":false": False}
-        if seen is None:
-            condition = f"{_LIVE} AND attribute_not_exists(#v)"
-        else:
-            condition = f"{_LIVE} AND #v = :seen"
-            values[":seen"] = seen
         try:
-            item = db.update("main", kind.methods.key(mid), set_fields=fields, condition=condition,
-                             names={"#v": "version"}, values=values)
-        except db.ConditionFailed:
+            item = store.save_method(kind, mid, fields, seen)
+        except ConditionFailed:
             current = _get_method(kind, mid)  # changed meanwhile (or deleted: 404): apply to the new state
-            continue
+            raise
         return views.method_detail_json(kind, item, origin)
-    raise Conflict("The method was changed concurrently, please try again.")
+
+    try:
+        return retrying(attempt)
+    except Stale:
+        raise Conflict("The method was changed concurrently, please try again.") from None
 
 
 def delete_method(kind_name: str, method_id: Any) -> None:

@@ -100,3 +100,29 @@ def read(kind: Kind | None = None, *, cached: bool = False) -> Snapshot:
             elif each.rows.owns(item):
                 snapshot.rows[each.name][int(item["id"])] = item
     return snapshot
+
+
+_LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
+
+
+def new_method_id(kind: Kind) -> int:
+    """The next id of a kind's methods (counter `shippingmethod` / `paymentmethod`)."""
+    return db.next_id(kind.methods.kind.lower())
+
+
+def get_method(kind: Kind, method_id: int) -> dict | None:
+    """One method item, strongly consistent (soft-deleted ones included)."""
+    return db.get("main", kind.methods.key(method_id), consistent=True)
+
+
+def save_method(kind: Kind, method_id: int, fields: dict, seen_version) -> dict:
+    """Set fields on a live method still at the version read (`seen_version`, None for an item written
+    before versions); answers the item as written. ConditionFailed when it changed or was deleted."""
+    values: dict = {":false": False}
+    if seen_version is None:
+        condition = f"{_LIVE} AND attribute_not_exists(#v)"
+    else:
+        condition = f"{_LIVE} AND #v = :seen"
+        values[":seen"] = seen_version
+    return db.update("main", kind.methods.key(method_id), set_fields=fields, condition=condition,
+                     names={"#v": "version"}, values=values)
