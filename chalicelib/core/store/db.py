@@ -189,15 +189,20 @@ def query(logical: str, *, partition: tuple[str, str], sort_prefix: str | None =
         request["ExclusiveStartKey"] = start
 
 
-def batch_get(logical: str, key_list: list[dict], *, consistent: bool = False) -> list[dict]:
-    """Fetch up to any number of items by key (100 per call), retrying unprocessed keys."""
+def batch_get(logical: str, key_list: list[dict], *, consistent: bool = False,
+              fields: tuple[str, ...] = ()) -> list[dict]:
+    """Fetch up to any number of items by key (100 per call), retrying unprocessed keys; with `fields`,
+    only those attributes of each item (a projection: large items cost less to read when a few will do)."""
     found: list[dict] = []
     name = table(logical)
     unique = list({tuple(sorted(k.items())): k for k in key_list}.values())
+    projection = {f"#f{index}": field for index, field in enumerate(fields)}
     for start in range(0, len(unique), 100):
         pending = {name: {"Keys": [serialize(k) for k in unique[start:start + 100]]}}
         if consistent:
             pending[name]["ConsistentRead"] = True
+        if projection:
+            pending[name].update(ProjectionExpression=", ".join(projection), ExpressionAttributeNames=projection)
         delay = 0.05
         while pending:
             response = client().batch_get_item(RequestItems=pending)
@@ -207,6 +212,34 @@ def batch_get(logical: str, key_list: list[dict], *, consistent: bool = False) -
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
     return found
+
+
+BATCH_WRITE_ITEMS = 25  # DynamoDB's BatchWriteItem limit
+
+
+def batch_write(logical: str, items: list[dict], *, encoded: bool = False, attempts: int | None = None) -> int:
+    """Put whole items with BatchWriteItem, 25 a call, for bulk loads (an import, a restore): no conditions,
+    no transaction, so each caller says why that is safe. Items DynamoDB leaves unprocessed are sent again
+    after a growing pause, at most `attempts` calls per batch when given; answers how many items were still
+    unprocessed after that (always 0 without a bound). `encoded`: the items are DynamoDB JSON already (a
+    restore's lines, written byte for byte as exported)."""
+    name = table(logical)
+    left = 0
+    for start in range(0, len(items), BATCH_WRITE_ITEMS):
+        batch = items[start:start + BATCH_WRITE_ITEMS]
+        pending = {name: [{"PutRequest": {"Item": item if encoded else serialize(item)}} for item in batch]}
+        delay = 0.05
+        calls = 0
+        while pending and (attempts is None or calls < attempts):
+            pending = client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            calls += 1
+            if pending:
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        left += sum(len(requests) for requests in pending.values())
+    if not encoded:
+        recent.forget(items)  # a storefront read in this container must not keep the items replaced
+    return left
 
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
