@@ -21,23 +21,26 @@ from chalicelib.core.http.errors import ApiError, Conflict, NotFound, Validation
 from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.money import quantize
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
+from chalicelib.core.store.write import ConditionFailed, Stale, TransactionFailed, retrying
 from chalicelib.localization import schemas, store
 
 COUNTRY_EXISTS = "country with this code already exists."
 CURRENCY_EXISTS = "currency with this code already exists."
 CODE_IMMUTABLE = "The code cannot be changed; create a new {} instead."
-_ATTEMPTS = 5  # optimistic-concurrency retries before answering 409
+CHANGED_CONCURRENTLY = "The data was changed concurrently, please try again."
 
 
-def _retry(operation: Callable[[], Any]) -> Any:
-    """Run a read-then-transact operation again when a concurrent write made its transaction fail."""
-    for _ in range(_ATTEMPTS):
-        try:
-            return operation()
-        except db.TransactionFailed:
-            continue
-    raise Conflict("The data was changed concurrently, please try again.")
+def _retry(operation: Callable[[], Any], *, again: Callable[[Exception], bool] | None = None) -> Any:
+    """Run a read-modify-write again on fresh data when a concurrent write made it fail (write.retrying);
+    409 when every attempt did."""
+    try:
+        return retrying(operation, again=again)
+    except Stale:
+        raise Conflict(CHANGED_CONCURRENTLY) from None
+
+
+def _transaction_failed(error: Exception) -> bool:
+    return isinstance(error, TransactionFailed)
 
 
 def _invalid_pk(value: Any) -> str:
@@ -87,7 +90,7 @@ def create_country(data: dict) -> dict:
     fields = {"name": data["name"], "locale": data["locale"], "default_price_list": data["default_price_list"]}
     try:
         item = store.create_coded(store.COUNTRIES, data["code"], fields)
-    except db.ConditionFailed:
+    except ConditionFailed:
         raise ValidationError.field("code", COUNTRY_EXISTS) from None
     return schemas.country_json(item)
 
@@ -142,7 +145,7 @@ def create_currency(data: dict) -> dict:
     fields = {"symbol": data["symbol"], "symbol_position": data["symbol_position"]}
     try:
         item = store.create_coded(store.CURRENCIES, data["code"], fields)
-    except db.ConditionFailed:
+    except ConditionFailed:
         raise ValidationError.field("code", CURRENCY_EXISTS) from None
     return schemas.currency_json(item)
 
@@ -192,8 +195,7 @@ def _get_vat_item(group_id) -> dict | None:
         group_id = int(group_id)
     except (TypeError, ValueError):
         return None
-    item = db.get("main", store.VAT_GROUPS.key(group_id), consistent=True)
-    return item if item and not item.get("safe_deleted") else None
+    return store.get_vat_group(group_id)
 
 
 def get_vat_group(group_id) -> dict | None:
@@ -219,12 +221,7 @@ def create_vat_group(data: dict) -> dict:
     makes it its country's only default (the pointer moves to it)."""
     data = schemas.VAT_GROUP_CREATE.validate(data)
     country = _require_country(data["country"])
-    group_id = db.next_id(store.VAT_GROUPS.kind.lower())
-    item = store.new_vat_group_item(group_id, _vat_fields(data, country))
-    operations = [store.put_new_op(item)]
-    if data["is_default"]:
-        operations.append(store.set_default_op(country, group_id))
-    db.transact(operations)
+    item = store.create_vat_group(_vat_fields(data, country), default_of=country if data["is_default"] else None)
     return schemas.vat_group_json(item, bool(data["is_default"]))
 
 
@@ -241,15 +238,12 @@ def update_vat_group(group_id, data: dict) -> dict:
         make_default = data.get("is_default", was_default)
         if bool(make_default) == was_default and not changed_fields(current, _vat_fields(data, country)):
             return schemas.vat_group_json(current, was_default)  # saved as read: nothing to write
-        operations = [store.update_live_op(store.VAT_GROUPS.key(gid), _vat_fields(data, country))]
-        if make_default:
-            operations.append(store.set_default_op(country, gid))
-        if was_default and (country != old_country or not make_default):
-            operations.append(store.clear_default_op(old_country, gid))
-        db.transact(operations)
+        moved_away = was_default and (country != old_country or not make_default)
+        store.save_vat_group(gid, _vat_fields(data, country), default_of=country if make_default else None,
+                             no_longer_default_of=old_country if moved_away else None)
         return schemas.vat_group_json({**current, **_vat_fields(data, country)}, bool(make_default))
 
-    return _retry(attempt)
+    return _retry(attempt, again=_transaction_failed)
 
 
 def delete_vat_group(group_id) -> None:
@@ -258,11 +252,9 @@ def delete_vat_group(group_id) -> None:
         if current is None:
             raise NotFound()
         gid, country = int(current["id"]), current["country"]
-        pointer = (store.clear_default_op(country, gid) if store.default_owner(country) == gid
-                   else store.not_default_check(country, gid))
-        db.transact([store.soft_delete_op(store.VAT_GROUPS, gid), pointer])
+        store.soft_delete_vat_group(gid, country, is_default=store.default_owner(country) == gid)
 
-    _retry(attempt)
+    _retry(attempt, again=_transaction_failed)
 
 
 def vat_resolver(country_code: str) -> Callable[[Iterable[int]], Decimal | None]:
@@ -320,7 +312,7 @@ def get_address(email: str, kind: str) -> dict | None:
     address_id = store.current_address_id(email, kind)
     if address_id is None:
         return None
-    item = db.get("main", store.ADDRESSES.key(address_id), consistent=True)  # read-your-writes after a PUT
+    item = store.get_address(address_id)  # read-your-writes after a PUT
     return schemas.address_json(item) if item and not item.get("safe_deleted") else None
 
 
@@ -351,42 +343,36 @@ def save_address(email: str, kind: str, body: Any) -> dict:
     """
     data = validate_address(kind, body)
     sent = {name: value for name, value in data.items() if name in body}
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> dict:
         address_id = store.current_address_id(email, kind)
-        if address_id is None:
-            try:
-                return schemas.address_json(store.create_address(email, kind, data))
-            except db.ConditionFailed:
-                continue  # created concurrently: update that one
+        if address_id is None:  # ConditionFailed when created concurrently: the next attempt updates that one
+            return schemas.address_json(store.create_address(email, kind, data))
         item = store.ADDRESSES.update(address_id, sent)
-        if item is not None:
-            return schemas.address_json(item)
-        _release_claim(email, kind, address_id)  # the claim names an address that is gone: start over
-    raise Conflict("The data was changed concurrently, please try again.")
+        if item is None:
+            store.release_address_claim(email, kind, address_id)  # it names an address that is gone: start over
+            raise Stale("the address book entry is gone")
+        return schemas.address_json(item)
 
-
-def _release_claim(email: str, kind: str, address_id: int) -> None:
-    try:
-        db.delete("main", store.address_claim_key(email, kind), condition="#o = :owner",
-                  names={"#o": "owner"}, values={":owner": address_id})
-    except db.ConditionFailed:
-        pass
+    return _retry(attempt)
 
 
 def delete_address(email: str, kind: str) -> None:
     """Soft-delete the user's address of a kind (nothing to do when there is none)."""
     _check_kind(kind)
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> None:
         address_id = store.current_address_id(email, kind)
         if address_id is None:
             return
         try:
             store.delete_address(email, kind, address_id)
-            return
-        except db.TransactionFailed:
+        except TransactionFailed:
             if store.ADDRESSES.get(address_id) is None:
-                _release_claim(email, kind, address_id)
-    raise Conflict("The data was changed concurrently, please try again.")
+                store.release_address_claim(email, kind, address_id)
+            raise
+
+    _retry(attempt, again=_transaction_failed)
 
 
 # --- for the storefront's pricing (catalog/pricing.py) ---------------------------------------------
@@ -404,8 +390,8 @@ class PricingPlace:
                 self.currencies[item["code"]] = item
             elif store.VAT_GROUPS.owns(item):
                 self._groups.append(item)
-            elif item["SK"].startswith("VATDEFAULT#") and "owner" in item:
-                owners[item["SK"].split("#", 1)[1]] = int(item["owner"])
+            elif (pointer_country := store.default_pointer_country(item)) is not None:
+                owners[pointer_country] = int(item["owner"])
         countries.sort(key=lambda c: c["code"])
         code = normalize_code(country_code, 2) if country_code else None
         # An unknown or missing country means the first country (by code), as in the original.

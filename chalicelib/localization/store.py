@@ -29,6 +29,7 @@ from collections.abc import Iterable
 
 from chalicelib.core.store import db, keys, versioned
 from chalicelib.core.store.entities import Collection, now_iso
+from chalicelib.core.store.write import Check, Delete, Put, Update
 
 PRICING = "PRICING"  # shared with the catalog's price lists (catalog/reference.py)
 
@@ -61,8 +62,17 @@ def create_coded(collection: Collection, code: str, fields: dict) -> dict:
 
 # --- VAT groups and the per-country default pointer --------------------------------------------------
 
+_DEFAULT_PREFIX = "VATDEFAULT#"
+
+
 def default_key(country: str) -> dict:
-    return {"PK": PRICING, "SK": f"VATDEFAULT#{country}"}
+    return {"PK": PRICING, "SK": f"{_DEFAULT_PREFIX}{country}"}
+
+
+def default_pointer_country(item: dict) -> str | None:
+    """The country whose default VAT group this item names, when it is such a pointer (else None)."""
+    sort_key = item.get("SK", "")
+    return sort_key[len(_DEFAULT_PREFIX):] if sort_key.startswith(_DEFAULT_PREFIX) and "owner" in item else None
 
 
 def default_owner(country: str) -> int | None:
@@ -78,8 +88,8 @@ def vat_snapshot() -> tuple[list[dict], dict[str, int]]:
     for item in db.query("main", partition=("PK", PRICING), sort_prefix="VAT", consistent=True):
         if VAT_GROUPS.owns(item):
             groups.append(item)
-        elif item["SK"].startswith("VATDEFAULT#") and "owner" in item:
-            owners[item["SK"].split("#", 1)[1]] = int(item["owner"])
+        elif (country := default_pointer_country(item)) is not None:
+            owners[country] = int(item["owner"])
     return groups, owners
 
 
@@ -89,7 +99,7 @@ def default_owners(countries: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     found = db.batch_get("main", [default_key(code) for code in wanted])
-    return {p["SK"].split("#", 1)[1]: int(p["owner"]) for p in found if "owner" in p}
+    return {country: int(p["owner"]) for p in found if (country := default_pointer_country(p)) is not None}
 
 
 def get_vat_groups(ids: Iterable[int]) -> list[dict]:
@@ -101,41 +111,66 @@ def get_vat_groups(ids: Iterable[int]) -> list[dict]:
     return sorted((g for g in found if not g.get("safe_deleted")), key=lambda g: int(g["id"]))
 
 
-def new_vat_group_item(group_id: int, fields: dict) -> dict:
+def get_vat_group(group_id: int) -> dict | None:
+    """One live VAT group, strongly consistent; None when missing or soft-deleted."""
+    item = db.get("main", VAT_GROUPS.key(group_id), consistent=True)
+    return item if item and not item.get("safe_deleted") else None
+
+
+def create_vat_group(fields: dict, *, default_of: str | None) -> dict:
+    """Insert a new VAT group (id from the `vatgroup` counter); `default_of`: the country it becomes the
+    default of, in the same transaction. Answers the item."""
+    group_id = db.next_id(VAT_GROUPS.kind.lower())
     stamp = now_iso()
-    return {**VAT_GROUPS.key(group_id), "id": group_id, **fields, "create_at": stamp, "update_at": stamp}
+    item = {**VAT_GROUPS.key(group_id), "id": group_id, **fields, "create_at": stamp, "update_at": stamp}
+    db.transact([Put(item, condition="attribute_not_exists(PK)"),
+                 _set_default(default_of, group_id) if default_of else None])
+    return item
 
 
-def put_new_op(item: dict) -> dict:
-    return {"Put": {"table": "main", "item": item, "condition": "attribute_not_exists(PK)"}}
+def save_vat_group(group_id: int, fields: dict, *, default_of: str | None, no_longer_default_of: str | None) -> None:
+    """Set fields on a live VAT group; in the same transaction make it `default_of` a country and/or take
+    the default pointer of `no_longer_default_of` away from it (only while the pointer still names it).
+    TransactionFailed when the group or the pointer changed meanwhile."""
+    db.transact([
+        _update_live(VAT_GROUPS.key(group_id), fields),
+        _set_default(default_of, group_id) if default_of else None,
+        _clear_default(no_longer_default_of, group_id) if no_longer_default_of else None,
+    ])
 
 
-def update_live_op(key: dict, fields: dict) -> dict:
+def soft_delete_vat_group(group_id: int, country: str, *, is_default: bool) -> None:
+    """Soft-delete a live VAT group with its default pointer when it is the default (`is_default`, as
+    read); else require that it has not become the default meanwhile. TransactionFailed otherwise."""
+    pointer = _clear_default(country, group_id) if is_default else _not_default(country, group_id)
+    db.transact([_soft_delete(VAT_GROUPS, group_id), pointer])
+
+
+def _update_live(key: dict, fields: dict) -> Update:
     """Set fields (and update_at) on a live (not soft-deleted) item."""
-    return db.update_operation("main", key, set_fields={**fields, "update_at": now_iso()}, condition=_LIVE,
-                               values={":false": False})
+    return Update.fields(key, set_fields={**fields, "update_at": now_iso()}, condition=_LIVE,
+                         values={":false": False})
 
 
-def soft_delete_op(collection: Collection, entity_id) -> dict:
+def _soft_delete(collection: Collection, entity_id) -> Update:
     moved = {} if collection.partition else {"GSI1PK": f"{collection.kind}#DELETED"}
-    return update_live_op(collection.key(entity_id), {"safe_deleted": True, **moved})
+    return _update_live(collection.key(entity_id), {"safe_deleted": True, **moved})
 
 
-def set_default_op(country: str, group_id: int) -> dict:
-    return {"Put": {"table": "main", "item": {**default_key(country), "owner": group_id, "country": country}}}
+def _set_default(country: str, group_id: int) -> Put:
+    return Put({**default_key(country), "owner": group_id, "country": country})
 
 
-def clear_default_op(country: str, group_id: int) -> dict:
+def _clear_default(country: str, group_id: int) -> Delete:
     """Remove the country's default pointer, only while it still names this group."""
-    return {"Delete": {"table": "main", "key": default_key(country), "condition": "#o = :owner",
-                       "names": {"#o": "owner"}, "values": {":owner": group_id}}}
+    return Delete(default_key(country), condition="#o = :owner", names={"#o": "owner"},
+                  values={":owner": group_id})
 
 
-def not_default_check(country: str, group_id: int) -> dict:
+def _not_default(country: str, group_id: int) -> Check:
     """Fail the transaction if the group became the country's default meanwhile."""
-    return {"ConditionCheck": {"table": "main", "key": default_key(country),
-                               "condition": "attribute_not_exists(#o) OR #o <> :owner",
-                               "names": {"#o": "owner"}, "values": {":owner": group_id}}}
+    return Check(default_key(country), condition="attribute_not_exists(#o) OR #o <> :owner",
+                 names={"#o": "owner"}, values={":owner": group_id})
 
 
 # --- address book ------------------------------------------------------------------------------------
@@ -153,11 +188,15 @@ def current_address_id(email: str, kind: str) -> int | None:
     return int(claim["owner"]) if claim and "owner" in claim else None
 
 
+def get_address(address_id: int) -> dict | None:
+    """One address item, strongly consistent (read-your-writes after a save); soft-deleted ones included."""
+    return db.get("main", ADDRESSES.key(address_id), consistent=True)
+
+
 def create_address(email: str, kind: str, fields: dict) -> dict:
     """Create the user's address of a kind; db.ConditionFailed when one was created meanwhile."""
     address_id = db.next_id(ADDRESSES.kind.lower())
-    claim = {"Put": {"table": "main", "condition": "attribute_not_exists(PK)",
-                     "item": {**address_claim_key(email, kind), "owner": address_id}}}
+    claim = Put({**address_claim_key(email, kind), "owner": address_id}, condition="attribute_not_exists(PK)")
     return ADDRESSES.create({"kind": kind, "user": email, **fields}, address_id,
                             list_key=address_list_key(email, kind), extra_operations=[claim])
 
@@ -165,8 +204,18 @@ def create_address(email: str, kind: str, fields: dict) -> dict:
 def delete_address(email: str, kind: str, address_id: int) -> None:
     """Soft-delete the address and release the claim in one transaction (db.TransactionFailed if either
     changed meanwhile)."""
-    db.transact([
-        soft_delete_op(ADDRESSES, address_id),
-        {"Delete": {"table": "main", "key": address_claim_key(email, kind), "condition": "#o = :owner",
-                    "names": {"#o": "owner"}, "values": {":owner": address_id}}},
-    ])
+    db.transact([_soft_delete(ADDRESSES, address_id), _release_claim(email, kind, address_id)])
+
+
+def release_address_claim(email: str, kind: str, address_id: int) -> None:
+    """Drop the user's claim of a kind while it still names this address (nothing when it does not)."""
+    claim = _release_claim(email, kind, address_id)
+    try:
+        db.delete("main", claim.key, condition=claim.condition, names=claim.names, values=claim.values)
+    except db.ConditionFailed:
+        pass
+
+
+def _release_claim(email: str, kind: str, address_id: int) -> Delete:
+    return Delete(address_claim_key(email, kind), condition="#o = :owner", names={"#o": "owner"},
+                  values={":owner": address_id})
