@@ -7,13 +7,13 @@ value, so two concurrent changes can never leave two defaults (or none).
 
 from __future__ import annotations
 
-from chalicelib.catalog.reference import PRICE_LISTS, PRICING
+from chalicelib.catalog.reference import PRICE_LISTS
+from chalicelib.catalog.store.pricelists import default_code, default_moves
 from chalicelib.core.http.errors import ApiError, BadRequest, Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import changed_fields
-from chalicelib.core.store import db
 from chalicelib.core.store.entities import public
+from chalicelib.core.store.write import ConditionFailed
 
-DEFAULT_POINTER = {"PK": PRICING, "SK": "DEFAULT#PRICELIST"}
 PRICE_LIST_EXISTS = "price list with this code already exists."
 FIELDS = ("code", "currency", "is_default", "rounding", "update_at", "create_at")
 
@@ -38,30 +38,11 @@ def get_or_404(code: str) -> dict:
     return item
 
 
-def default_code() -> str | None:
-    pointer = db.get("main", DEFAULT_POINTER, consistent=True)
-    return pointer.get("code") if pointer else None
-
-
 def _check_currency(code: str) -> None:
     from chalicelib.localization import service as localization
 
     if localization.get_currency(code) is None:
         raise ValidationError.field("currency", f'Invalid currency "{code}" - object does not exist.')
-
-
-def _pointer_operation(new_code: str, old_code: str | None) -> dict:
-    condition = "attribute_not_exists(code)" if old_code is None else "code = :old"
-    values = {} if old_code is None else {":old": old_code}
-    return {"Put": {"table": "main", "item": {**DEFAULT_POINTER, "code": new_code}, "condition": condition,
-                    "values": values or None}}
-
-
-def _unset_old_default(old_code: str | None, new_code: str) -> list[dict]:
-    if old_code is None or old_code == new_code:
-        return []
-    return [db.update_operation("main", PRICE_LISTS.key(old_code), set_fields={"is_default": False},
-                                condition="attribute_exists(PK)")]
 
 
 def create_price_list(data: dict) -> dict:
@@ -70,11 +51,10 @@ def create_price_list(data: dict) -> dict:
     # The first price list is the default, whatever was asked: the shop always has exactly one.
     becomes_default = data["is_default"] or old_default is None
     fields = {"currency": data["currency"], "is_default": becomes_default, "rounding": data["rounding"]}
-    extra = [_pointer_operation(data["code"], old_default), *_unset_old_default(old_default, data["code"])] \
-        if becomes_default else []
+    extra = default_moves(data["code"], old_default) if becomes_default else []
     try:
         item = PRICE_LISTS.create(fields, data["code"], extra_operations=extra or None)
-    except db.ConditionFailed:
+    except ConditionFailed:
         if PRICE_LISTS.get(data["code"], include_deleted=True) is not None:
             raise ValidationError.field("code", PRICE_LIST_EXISTS) from None
         raise Conflict("The default price list changed meanwhile; try again.") from None
@@ -87,11 +67,11 @@ def update_price_list(code: str, data: dict) -> dict:
         raise ValidationError.field("code", "The code cannot be changed; create a new price list instead.")
     _check_currency(data["currency"])
     fields = {"currency": data["currency"], "rounding": data["rounding"]}
-    extra: list[dict] = []
+    extra: list = []
     if data["is_default"] and not current.get("is_default"):
         old_default = default_code()
         fields["is_default"] = True
-        extra = [_pointer_operation(code, old_default), *_unset_old_default(old_default, code)]
+        extra = default_moves(code, old_default)
     elif not data["is_default"] and current.get("is_default"):
         raise ValidationError.field("is_default", "Make another price list the default instead; "
                                                   "there must always be one.")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from chalicelib.catalog.pricelists import DEFAULT_POINTER
 from chalicelib.catalog.reference import PRICE_LISTS, pricing_items
+from chalicelib.catalog.store.pricelists import default_code_among
 from chalicelib.core import money
 from chalicelib.core.http.errors import ApiError, ValidationError
 from chalicelib.localization.service import PricingPlace, normalize_code
@@ -47,16 +47,12 @@ def _price_lists(items: list[dict]) -> dict[str, dict]:
     return {p["code"]: p for p in items if PRICE_LISTS.owns(p)}
 
 
-def _default_code(items: list[dict]) -> str | None:
-    return next((i.get("code") for i in items if i["SK"] == DEFAULT_POINTER["SK"]), None)
-
-
 def load(country_code: str | None, pricelist_code: str | None) -> Pricing:
     """The PRICING partition (core/store/versioned.py); resolution happens in memory. Lenient, as the
     original's storefront reads: an unknown code means the default."""
     items = pricing_items()
     price_lists = _price_lists(items)
-    default_code = _default_code(items)
+    default_code = default_code_among(items)
     price_list = price_lists.get(pricelist_code or "") or price_lists.get(default_code or "")
     if price_list is None:
         raise ApiError({"error": "The shop has no price list yet."}, 400)
@@ -80,7 +76,7 @@ def load_for_cart(country_code, pricelist_code) -> Pricing:
         raise ValidationError.field("country", f'Invalid pk "{country_code}" - object does not exist.')
     country_list = price_lists.get((place.country or {}).get("default_price_list") or "")
     price_list = (price_lists.get(pricelist_code or "") or country_list
-                  or price_lists.get(_default_code(items) or ""))
+                  or price_lists.get(default_code_among(items) or ""))
     if price_list is None:
         raise ApiError({"error": "The shop has no price list yet."}, 400)
     if country_list is not None and price_list["currency"] != country_list["currency"]:

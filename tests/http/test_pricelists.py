@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.catalog import pricelists
+from chalicelib.catalog.store.pricelists import DEFAULT_POINTER
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.store import db
 from tests.helpers import auth, body, call, make_user
@@ -92,6 +93,6 @@ def test_resolve_falls_back_to_default(client, editor):
     create(client, editor, "CZK_retail")
     assert pricelists.resolve("nope")["code"] == "CZK_retail"
     assert pricelists.resolve(None)["code"] == "CZK_retail"
-    db.delete("main", pricelists.DEFAULT_POINTER)
+    db.delete("main", DEFAULT_POINTER)
     with pytest.raises(ApiError):
         pricelists.resolve(None)
