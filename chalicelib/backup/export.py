@@ -16,10 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
 
-from chalicelib.backup import codec, manifest
+from chalicelib.backup import codec, manifest, store
 from chalicelib.backup.locations import Location
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
 from chalicelib.core.store.tables import TABLES
 
 DEFAULT_SEGMENTS = 4
@@ -53,10 +52,8 @@ def scan_table(name: str, segments: int, sink: Callable[[bytes], None] | None = 
     failed = threading.Event()
 
     def read_segment(segment: int) -> None:
-        request = {"TableName": name, "ConsistentRead": True, "Segment": segment, "TotalSegments": segments}
-        while not failed.is_set():
-            response = db.client().scan(**request)
-            lines = [codec.encode_item(raw) for raw in response.get("Items", [])]
+        for page in store.scan_pages(name, segment, segments, stop=failed.is_set):
+            lines = [codec.encode_item(raw) for raw in page]
             page_digest = codec.TableDigest()
             for line in lines:
                 page_digest.add(line)
@@ -68,10 +65,6 @@ def scan_table(name: str, segments: int, sink: Callable[[bytes], None] | None = 
                 result.bytes += len(data)
                 result.sha256.update(data)
                 result.digest.merge(page_digest)
-            start = response.get("LastEvaluatedKey")
-            if not start:
-                return
-            request["ExclusiveStartKey"] = start
 
     with ThreadPoolExecutor(max_workers=segments, thread_name_prefix="backup-scan") as pool:
         futures = [pool.submit(read_segment, segment) for segment in range(segments)]
@@ -86,7 +79,7 @@ def scan_table(name: str, segments: int, sink: Callable[[bytes], None] | None = 
 
 def describe(name: str) -> dict:
     try:
-        return db.client().describe_table(TableName=name)["Table"]
+        return store.describe_table(name)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
             raise BackupRefused(f"table {name} does not exist (wrong --stage or TABLE_PREFIX? run migrate first)") \
@@ -96,7 +89,7 @@ def describe(name: str) -> dict:
 
 def export_table(location: Location, logical: str, segments: int) -> dict:
     """Write one table's file; answers its manifest entry."""
-    name = db.table(logical)
+    name = store.table_name(logical)
     table = describe(name)
     started = _now()
     writer = location.writer(manifest.table_file(logical))
@@ -129,8 +122,8 @@ def create_aws_backups(log: Log = print) -> dict[str, str]:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     arns: dict[str, str] = {}
     for logical in TABLES:
-        name = db.table(logical)
-        details = db.client().create_backup(TableName=name, BackupName=f"{name}-{stamp}")["BackupDetails"]
+        name = store.table_name(logical)
+        details = store.create_backup(name, f"{name}-{stamp}")
         arns[logical] = details["BackupArn"]
         log(f"on-demand backup of {name}: {details['BackupArn']}")
     return arns
@@ -149,7 +142,7 @@ def backup(location: Location | None, *, segments: int = DEFAULT_SEGMENTS, aws: 
         "started_at": _now(),
         "stage": settings.stage,
         "table_prefix": settings.table_prefix,
-        "region": db.client().meta.region_name,
+        "region": store.region(),
         "consistency": manifest.CONSISTENCY,
         "tables": {},
         "excluded": {logical: why for logical, why in manifest.EXCLUDED.items() if logical in TABLES},
@@ -159,7 +152,7 @@ def backup(location: Location | None, *, segments: int = DEFAULT_SEGMENTS, aws: 
             raise BackupRefused(f"{location.describe(manifest.MANIFEST)} exists: an export is already there; "
                                 "choose a new folder or prefix")
         for logical in TABLES:
-            describe(db.table(logical))  # every table exists before anything is written
+            describe(store.table_name(logical))  # every table exists before anything is written
         location.prepare()
     if aws:
         result["aws_backups"] = create_aws_backups(log)

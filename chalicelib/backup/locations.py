@@ -13,7 +13,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core.store import db
+from chalicelib.core.aws import aws_client
 
 PART_SIZE = 8 * 1024 * 1024  # S3 takes parts of 5 MiB or more (except the last)
 CHUNK_SIZE = 1024 * 1024
@@ -51,7 +51,7 @@ class S3Writer:
         self._parts: list[dict] = []
 
     def _send_part(self, data: bytes) -> None:
-        s3 = db.aws_client("s3")
+        s3 = aws_client("s3")
         if self._upload_id is None:
             self._upload_id = s3.create_multipart_upload(Bucket=self.bucket, Key=self.key)["UploadId"]
         number = len(self._parts) + 1
@@ -67,7 +67,7 @@ class S3Writer:
             self._send_part(part)
 
     def commit(self) -> None:
-        s3 = db.aws_client("s3")
+        s3 = aws_client("s3")
         if self._upload_id is None:
             s3.put_object(Bucket=self.bucket, Key=self.key, Body=bytes(self._buffer))
             return
@@ -80,7 +80,7 @@ class S3Writer:
     def abort(self) -> None:
         self._buffer.clear()
         if self._upload_id is not None:
-            db.aws_client("s3").abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self._upload_id)
+            aws_client("s3").abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self._upload_id)
 
 
 class LocalFolder:
@@ -130,7 +130,7 @@ class S3Prefix:
 
     def exists(self, name: str) -> bool:
         try:
-            db.aws_client("s3").head_object(Bucket=self.bucket, Key=self.key(name))
+            aws_client("s3").head_object(Bucket=self.bucket, Key=self.key(name))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
@@ -142,7 +142,7 @@ class S3Prefix:
 
     def chunks(self, name: str) -> Iterator[bytes]:
         try:
-            body = db.aws_client("s3").get_object(Bucket=self.bucket, Key=self.key(name))["Body"]
+            body = aws_client("s3").get_object(Bucket=self.bucket, Key=self.key(name))["Body"]
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 raise MissingFile(self.describe(name)) from None

@@ -27,11 +27,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from chalicelib.backup import codec, manifest
+from chalicelib.backup import codec, manifest, store
 from chalicelib.backup.export import DEFAULT_SEGMENTS, scan_table
 from chalicelib.backup.locations import Location, MissingFile, read_lines
 from chalicelib.backup.manifest import ExportError
-from chalicelib.core.store import db, versioned
+from chalicelib.core.store import versioned
 from chalicelib.core.store.tables import TABLES, TableSpec
 
 DEFAULT_WORKERS = 8
@@ -115,23 +115,12 @@ def verify_export(location: Location, data: dict, log: Log = print) -> None:
         f"{logical} {entry['items']} items" for logical, entry in data["tables"].items()))
 
 
-def is_empty(name: str) -> bool:
-    response = db.client().scan(TableName=name, Limit=1, ConsistentRead=True)
-    return not response.get("Items") and not response.get("LastEvaluatedKey")
-
-
-def write_batch(name: str, items: list[dict]) -> None:
-    """BatchWriteItem, retrying the items DynamoDB leaves unprocessed with exponential backoff."""
-    pending = {name: [{"PutRequest": {"Item": item}} for item in items]}
-    delay = 0.05
-    for _attempt in range(MAX_ATTEMPTS):
-        pending = db.client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-        if not pending:
-            return
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
-    left = sum(len(requests) for requests in pending.values())
-    raise RestoreFailed(f"{name}: {left} items still unprocessed after {MAX_ATTEMPTS} attempts")
+def write_batch(logical: str, items: list[dict]) -> None:
+    """One batch into its table, the items DynamoDB leaves unprocessed retried with backoff, MAX_ATTEMPTS times."""
+    left = store.load_items(logical, items, MAX_ATTEMPTS)
+    if left:
+        raise RestoreFailed(f"{store.table_name(logical)}: {left} items still unprocessed after {MAX_ATTEMPTS} "
+                            "attempts")
 
 
 class Loaded:
@@ -156,7 +145,6 @@ def _expired(item: dict, ttl_attribute: str | None, now: float) -> bool:
 def load_table(location: Location, logical: str, entry: dict, workers: int = DEFAULT_WORKERS) -> Loaded:
     """Write a table's file into its (empty) table. The file is read again, so its checksum is checked
     again at the end (it could have changed since `verify_export`)."""
-    name = db.table(logical)
     spec = TABLES[logical]
     keys = _key_names(spec)
     now = time.time()
@@ -167,7 +155,7 @@ def load_table(location: Location, logical: str, entry: dict, workers: int = DEF
 
     def submit(batch: list[dict]) -> None:
         slots.acquire()
-        future = pool.submit(write_batch, name, batch)
+        future = pool.submit(write_batch, logical, batch)
         future.add_done_callback(lambda _future: slots.release())
         in_flight.append(future)
 
@@ -207,7 +195,7 @@ def load_table(location: Location, logical: str, entry: dict, workers: int = DEF
 
 def verify_table(logical: str, entry: dict, loaded: Loaded, segments: int = DEFAULT_SEGMENTS) -> None:
     """The restored table must hold exactly the export's items, less the expired ones left out."""
-    name = db.table(logical)
+    name = store.table_name(logical)
     result = scan_table(name, segments)
     expected = entry["items"] - loaded.expired
     if result.items != expected:
@@ -229,8 +217,8 @@ def restore(location: Location, *, workers: int = DEFAULT_WORKERS, segments: int
     verify_export(location, data, log)
     ensure_tables(log)
     for logical in data["tables"]:
-        name = db.table(logical)
-        if not is_empty(name):
+        name = store.table_name(logical)
+        if not store.is_empty(name):
             raise TargetNotEmpty(f"table {name} is not empty: restore loads into empty tables only (restore "
                                  "into another stage or TABLE_PREFIX, or delete the table first)")
     counts: dict[str, int] = {}
@@ -241,7 +229,7 @@ def restore(location: Location, *, workers: int = DEFAULT_WORKERS, segments: int
         elapsed = time.perf_counter() - started
         counts[logical] = loaded.written
         expired = f", {loaded.expired} expired by TTL left out" if loaded.expired else ""
-        log(f"{db.table(logical)}: {loaded.written} items restored and verified in {elapsed:.1f} s{expired}")
+        log(f"{store.table_name(logical)}: {loaded.written} items restored and verified in {elapsed:.1f} s{expired}")
     # Restores load empty tables only: a container's copy of a reference partition was read from the
     # empty table (version 0), and the restored version items differ from it, so only ours goes.
     versioned.forget()
