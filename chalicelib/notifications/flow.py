@@ -33,7 +33,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core import queues
 from chalicelib.core.http.jsonutil import dumps
-from chalicelib.core.store import db, parallel
+from chalicelib.core.store import parallel
+from chalicelib.events import store as outbox
 from chalicelib.notifications import clock, config, keys, retry, senders, store
 from chalicelib.notifications.senders import Outcome
 from chalicelib.notifications.triggers import TRIGGERS
@@ -91,23 +92,6 @@ def delivery_message(item: dict, attempt: int) -> str:
 
 # --- stream -> events queue ----------------------------------------------------------------------------
 
-def outbox_events(record: dict) -> list[dict]:
-    """The events an outbox stream record carries (none for removals, e.g. TTL expiry)."""
-    if record.get("eventName") != "INSERT":
-        return []
-    image = db.deserialize((record.get("dynamodb") or {}).get("NewImage"))
-    if not image or image.get("SK") != "EVENT":
-        return []
-    common = {"created_at": image.get("created_at"),
-              "deliver_after_seconds": int(image.get("deliver_after_seconds") or 0)}
-    if image.get("type") == "BATCH":
-        return [{"event_id": event["event_id"], "type": event["type"], "payload": event["payload"],
-                 **common, "_outbox": {"pk": image["PK"], "index": index}}
-                for index, event in enumerate(image.get("events") or [])]
-    return [{"event_id": image["event_id"], "type": image["type"], "payload": image.get("payload") or "{}",
-             **common, "_outbox": {"pk": image["PK"], "index": None}}]
-
-
 def event_message(event: dict) -> str:
     reference = event.pop("_outbox", None)
     body = dumps(event)
@@ -120,7 +104,7 @@ def forward_outbox(records: list[dict]) -> dict:
     bodies: list[tuple[int, str]] = []
     for position, record in enumerate(records):
         try:
-            bodies += [(position, event_message(event)) for event in outbox_events(record)]
+            bodies += [(position, event_message(event)) for event in outbox.outbox_events(record)]
         except (KeyError, TypeError, ValueError) as error:
             _log("outbox_record_skipped", sequence=(record.get("dynamodb") or {}).get("SequenceNumber"),
                  error=f"{type(error).__name__}: {error}")
@@ -138,11 +122,7 @@ def _load_event(body: str) -> dict:
     event = json.loads(body)
     reference = event.get("outbox")
     if reference and "payload" not in event:
-        item = db.get("outbox", {"PK": reference["pk"], "SK": "EVENT"}, consistent=True)
-        if item is None:
-            raise LookupError(f"outbox item {reference['pk']} is gone")
-        source = item if reference.get("index") is None else item["events"][int(reference["index"])]
-        event["payload"] = source["payload"]
+        event["payload"] = outbox.outbox_payload(reference)
     return event
 
 
@@ -325,7 +305,7 @@ def sweep(now: float | None = None, limit: int = 500) -> dict:
             # The attempt was claimed but never reported back (crash, timeout): count it as failed.
             lost = Outcome("RETRY", error="no outcome recorded within the lease (handler crashed or timed out)")
             started = store.due_of(item) - store.LEASE_SECONDS
-            if record_outcome(item, lost, started=started, ended=now, expect_gsi1sk=item["GSI1SK"]) is not None:
+            if record_outcome(item, lost, started=started, ended=now, expect_gsi1sk=store.due_key(item)) is not None:
                 counts["lost"] += 1
             continue
         requeued = store.requeue(item, now=now)

@@ -70,9 +70,9 @@ def on_sweep(event):
 
 def stream_tables() -> dict[str, str]:
     """For the local EventDriver: which table's stream feeds the outbox handler."""
-    from chalicelib.core.store import db
+    from chalicelib.core.settings import get_settings
 
-    return {OUTBOX_HANDLER: db.table("outbox")}
+    return {OUTBOX_HANDLER: get_settings().table_name("outbox")}
 
 
 def register(app) -> None:

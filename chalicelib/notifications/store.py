@@ -40,6 +40,11 @@ def due_of(item: dict) -> float:
     return clock.parse_iso(item["GSI1SK"].split("#", 1)[0])
 
 
+def due_key(item: dict) -> str:
+    """An active delivery's place in the due list (its GSI1SK): `finish` can require it unchanged."""
+    return item["GSI1SK"]
+
+
 def last_entry(item: dict) -> dict:
     return (item.get("log") or [{}])[-1]
 

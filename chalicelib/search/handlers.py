@@ -81,16 +81,16 @@ def rebuild_schedule() -> str:
 
 
 def outbox_stream_placeholder() -> str:
-    from chalicelib.core.store import db
+    from chalicelib.core.settings import get_settings
 
-    return f"arn:aws:dynamodb:::table/{db.table('outbox')}/stream/OUTBOX_STREAM_ARN"
+    return f"arn:aws:dynamodb:::table/{get_settings().table_name('outbox')}/stream/OUTBOX_STREAM_ARN"
 
 
 def stream_tables() -> dict[str, str]:
     """For the local EventDriver: which table's stream feeds the live-update consumer."""
-    from chalicelib.core.store import db
+    from chalicelib.core.settings import get_settings
 
-    return {OUTBOX_HANDLER: db.table("outbox")}
+    return {OUTBOX_HANDLER: get_settings().table_name("outbox")}
 
 
 def register(app) -> None:

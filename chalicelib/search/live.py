@@ -29,18 +29,16 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field
 
 from chalicelib.catalog import products as catalog_products
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
-from chalicelib.search import documents, engine, keys, rebuild, source
+from chalicelib.events import store as outbox
+from chalicelib.search import documents, engine, rebuild, source, store
 from chalicelib.search.settings import SearchSettings, load
 
 logger = logging.getLogger("ecoseller.search")
 
-PENDING_TTL_SECONDS = 7 * 24 * 3600
 MOST_PER_BATCH = 2000  # products a stream batch reindexes itself (a few seconds); more are deferred
 
 
@@ -55,23 +53,18 @@ class Work:
     def __bool__(self) -> bool:
         return bool(self.products or self.attributes or self.attribute_types or self.categories or self.skus)
 
-    def pending_keys(self) -> list[dict]:
-        found = [keys.pending("PRODUCT", i) for i in self.products]
-        found += [keys.pending("ATTRIBUTE", i) for i in self.attributes]
-        found += [keys.pending("ATTRTYPE", i) for i in self.attribute_types]
-        found += [keys.pending("CATEGORY", i) for i in self.categories]
-        return found
+    def pending(self) -> list[tuple[str, int]]:
+        """The work as pending entries (kind, id) for the maintenance timer (search/keys.py)."""
+        return [(kind, entity_id) for kind, ids in self.by_kind().items() for entity_id in ids]
+
+    def by_kind(self) -> dict[str, set[int]]:
+        return {"PRODUCT": self.products, "ATTRIBUTE": self.attributes, "ATTRTYPE": self.attribute_types,
+                "CATEGORY": self.categories}
 
 
 def _events(record: dict) -> list[tuple[str, dict]]:
     """(type, payload) of the events an outbox stream record carries (none for removals: TTL expiry)."""
-    if record.get("eventName") != "INSERT":
-        return []
-    image = db.deserialize((record.get("dynamodb") or {}).get("NewImage"))
-    if not image or image.get("SK") != "EVENT":
-        return []
-    raw = image.get("events") if image.get("type") == "BATCH" else [image]
-    return [(event["type"], json.loads(event.get("payload") or "{}")) for event in raw or []]
+    return [(event["type"], json.loads(event["payload"] or "{}")) for event in outbox.outbox_events(record)]
 
 
 def collect(records: list[dict]) -> Work:
@@ -160,9 +153,8 @@ def apply(settings: SearchSettings, work: Work, *, most: int | None = None) -> i
 
 def _record_pending(work: Work) -> None:
     found = [catalog_products.find_variant(sku) for sku in work.skus]  # resolved now, while the SKU exists
-    for key in work.pending_keys() + [keys.pending("PRODUCT", int(f[0]["id"])) for f in found if f is not None]:
-        # `token` tells this recording from a later one of the same work (drain_pending deletes only its own).
-        db.put("main", {**key, "token": uuid.uuid4().hex, "ttl": db.ttl_in(PENDING_TTL_SECONDS)})
+    for kind, entity_id in work.pending() + [("PRODUCT", int(f[0]["id"])) for f in found if f is not None]:
+        store.record_pending(kind, entity_id)
 
 
 # --- handlers' entry points -----------------------------------------------------------------------
@@ -195,20 +187,13 @@ def drain_pending(settings: SearchSettings | None = None) -> int:
     settings = settings or load()
     if not settings.enabled:
         return 0
-    items = list(db.query("main", partition=("PK", keys.PENDING_PARTITION), consistent=True))
-    if not items:
+    entries = store.pending_work()
+    if not entries:
         return 0
     work = Work()
-    for item in items:
-        kind, _, entity_id = item["SK"].partition("#")
-        {"PRODUCT": work.products, "ATTRIBUTE": work.attributes, "ATTRTYPE": work.attribute_types,
-         "CATEGORY": work.categories}[kind].add(int(entity_id))
+    for kind, entity_id, _entry in entries:
+        work.by_kind()[kind].add(entity_id)
     apply(settings, work)
-    for item in items:
-        # Only the entry as read: one recorded again meanwhile stays for the next round.
-        try:
-            db.delete("main", {"PK": item["PK"], "SK": item["SK"]}, condition="#t = :t", names={"#t": "token"},
-                      values={":t": item["token"]})
-        except db.ConditionFailed:
-            pass
-    return len(items)
+    for _kind, _entity_id, entry in entries:
+        store.forget_pending(entry)
+    return len(entries)

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.core.store import db
+from chalicelib.core.aws import aws_client
 from chalicelib.notifications.senders import Outcome
 
 RETRYABLE_CODES = frozenset({"Throttling", "ThrottlingException", "ServiceUnavailable", "InternalFailure",
@@ -62,7 +62,7 @@ def send(action: dict, *, trigger: str, payload: str) -> Outcome:
         request["ConfigurationSetName"] = configuration_set
     started = time.perf_counter()
     try:
-        response = db.aws_client("ses").send_raw_email(**request)
+        response = aws_client("ses").send_raw_email(**request)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         duration = (time.perf_counter() - started) * 1000
