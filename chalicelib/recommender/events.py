@@ -13,9 +13,8 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.core import events as outbox
-from chalicelib.core.store import db
 from chalicelib.notifications import config, senders
+from chalicelib.recommender import store
 from chalicelib.recommender.schemas import EVENT_MODEL_CLASSES
 
 logger = logging.getLogger("ecoseller.recommender")
@@ -52,7 +51,7 @@ def record_storefront_event(event: str, items: list[dict], user_id: str | None) 
         logger.info("recommender event %s (%d items) not recorded: %s", event, len(items), reason)
         return False
     try:
-        db.put("outbox", outbox.event_item(event, storefront_items(event, items, user_id)))
+        store.queue_event(event, storefront_items(event, items, user_id))
     except (ClientError, BotoCoreError) as error:
         logger.warning("recommender event %s (%d items) lost: %s: %s", event, len(items), type(error).__name__,
                        error)
@@ -63,12 +62,12 @@ def record_storefront_event(event: str, items: list[dict], user_id: str | None) 
 def schedule_training(model_name: str) -> dict:
     """RS4: queue a training of one model (the RS's trainer reads TrainerQueueItems)."""
     payload = {"_model_class": "TrainerQueueItem", "model_name": model_name}
-    db.put("outbox", outbox.event_item(TRAINER_TRIGGER, payload))
+    store.queue_event(TRAINER_TRIGGER, payload)
     return payload
 
 
 def save_config(data: dict) -> dict:
     """RS5: send the RS its new configuration."""
     payload = {**data, "_model_class": "Config"}
-    db.put("outbox", outbox.event_item(CONFIG_TRIGGER, payload))
+    store.queue_event(CONFIG_TRIGGER, payload)
     return payload

@@ -20,8 +20,7 @@ from __future__ import annotations
 import logging
 
 from chalicelib.catalog import pricing, products, storefront
-from chalicelib.core.store import db, keys
-from chalicelib.recommender import client, popular
+from chalicelib.recommender import client, popular, store
 from chalicelib.recommender.schemas import RecommendationQuery
 
 logger = logging.getLogger("ecoseller.recommender")
@@ -40,12 +39,7 @@ def owners_of(skus: list[str]) -> dict[str, int]:
     `products.find_variant` per SKU, which costs two reads each. A claim is removed with its variant or
     product, and the list items leave unpublished products out.
     """
-    if not skus:
-        return {}
-    by_key = {keys.unique("SKU", sku)["PK"]: sku for sku in skus}
-    found = {by_key[claim["PK"]]: int(claim["owner"])
-             for claim in db.batch_get("main", [keys.unique("SKU", sku) for sku in skus])
-             if claim["PK"] in by_key and claim.get("owner") is not None}
+    found = store.sku_owners(skus)
     return {sku: found[sku] for sku in skus if sku in found}
 
 
