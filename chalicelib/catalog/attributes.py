@@ -31,69 +31,48 @@ from typing import Any
 
 from chalicelib.catalog import taxonomy_schemas as schemas
 from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES, catalog_snapshot
+from chalicelib.catalog.store.taxonomy import get_live, live_check, new_id
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db, versioned
+from chalicelib.core.store import versioned
 from chalicelib.core.store.entities import Collection, now_iso
+from chalicelib.core.store.write import Check, ConditionFailed, Put, Stale, Write, retrying
 from chalicelib.localization import service as localization
 
 ATTEMPTS = 3
 CONFLICT = "It was changed by someone else at the same time; reload and try again."
-_LIVE = "attribute_exists(PK) AND (attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
 _MAX_CHECKS = 95  # TransactWriteItems takes 100 operations: the write, its event and these checks
 
 
 # --- shared helpers (categories.py uses them too) -----------------------------------------------------
 
-class Retry(Exception):
-    """A transaction's re-check failed: something it depends on changed since it was read."""
-
-
 def with_retries(attempt: Callable[[], Any]) -> Any:
-    """Run read-validate-write `attempt` again when its write found the world changed; 409 at last."""
-    for _ in range(ATTEMPTS):
-        try:
-            return attempt()
-        except Retry:
-            continue
-    raise Conflict(CONFLICT)
-
-
-def get_live(collection: Collection, entity_id: Any) -> dict | None:
-    """A live entity by id, read consistently (a check before a write must see the latest state)."""
+    """Run read-validate-write `attempt` again on fresh data when its write found the world changed (it
+    raised `Stale`); 409 after the last attempt."""
     try:
-        entity_id = int(entity_id)
-    except (TypeError, ValueError):
-        return None
-    item = db.get("main", collection.key(entity_id), consistent=True)
-    return item if item and not item.get("safe_deleted") else None
+        return retrying(attempt, attempts=ATTEMPTS)
+    except Stale:
+        raise Conflict(CONFLICT) from None
 
 
-def live_check(collection: Collection, entity_id: int, *, extra: str = "", values: dict | None = None) -> dict:
-    """A transaction operation requiring the entity to be live (and `extra`, when given)."""
-    condition = _LIVE + (f" AND {extra}" if extra else "")
-    return {"ConditionCheck": {"table": "main", "key": collection.key(int(entity_id)), "condition": condition,
-                               "values": {":false": False, **(values or {})}}}
-
-
-def create(collection: Collection, entity_id: int, fields: dict, operations: list[dict]) -> dict:
-    """Create with `operations` (event, checks) in one transaction; Retry when a check failed."""
+def create(collection: Collection, entity_id: int, fields: dict, operations: list[Write]) -> dict:
+    """Create with `operations` (event, checks) in one transaction; Stale when a check failed."""
     try:
         return collection.create(fields, entity_id, extra_operations=operations)
-    except db.ConditionFailed:
-        raise Retry() from None
+    except ConditionFailed:
+        raise Stale() from None
 
 
-def update(collection: Collection, entity_id: int, fields: dict, operations: list[dict],
+def update(collection: Collection, entity_id: int, fields: dict, operations: list[Write],
            current: dict | None = None) -> dict:
     """Write `fields` with `operations`; with `current`, a write that changes nothing is skipped."""
     if current is not None and not changed_fields(current, fields):
         return current  # the dashboard saved what it read: no new update_at, no event
     item = collection.update(entity_id, fields, extra_operations=operations)
     if item is None:  # deleted meanwhile, or a check failed: the next attempt reads again
-        raise Retry()
+        raise Stale()
     return item
 
 
@@ -216,7 +195,7 @@ def _check_value(value: str | None, value_type: str) -> str | None:
 
 # --- attribute types (P20-P24) -------------------------------------------------------------------------
 
-def _attribute_type_event(kind: str, item: dict) -> dict:
+def _attribute_type_event(kind: str, item: dict) -> Put:
     numeric = item.get("value_type") in schemas.NUMERIC_TYPES
     return outbox_put(f"ATTRIBUTETYPE_{kind}", {
         "_model_class": "AttributeType", "id": int(item["id"]), "type": "NUMERICAL" if numeric else "CATEGORICAL",
@@ -237,7 +216,7 @@ def get_attribute_type(type_id) -> dict:
 
 
 def create_attribute_type(data: dict) -> dict:
-    type_id = db.next_id(ATTRIBUTE_TYPES.kind.lower())
+    type_id = new_id(ATTRIBUTE_TYPES)
     fields = {"type_name": data["type_name"], "unit": data["unit"], "value_type": data["value_type"],
               "translations": merge_rows(None, data["translations"], ("name",))}
     event = _attribute_type_event("SAVE", {"id": type_id, **fields})
@@ -279,7 +258,7 @@ def delete_attribute_type(type_id) -> None:
 
 # --- base attributes (P25-P29) -------------------------------------------------------------------------
 
-def _attribute_event(kind: str, item: dict, deleted: bool = False) -> dict:
+def _attribute_event(kind: str, item: dict, deleted: bool = False) -> Put:
     return outbox_put(f"ATTRIBUTE_{kind}", {
         "_model_class": "Attribute", "id": int(item["id"]), "type": int(item["type"]),
         "raw_value": item.get("value"), "order": _int(item.get("order")), "ext_attributes": [],
@@ -293,7 +272,7 @@ def _type_for_value(type_id: int) -> dict:
     return type_item
 
 
-def _type_unchanged(type_item: dict) -> dict:
+def _type_unchanged(type_item: dict) -> Check:
     """Re-check, in the write's transaction, that the type is live and still of the value type checked."""
     return live_check(ATTRIBUTE_TYPES, int(type_item["id"]), extra="value_type = :vt",
                       values={":vt": type_item.get("value_type", schemas.TEXT)})
@@ -316,7 +295,7 @@ def get_base_attribute(attribute_id) -> dict:
 
 
 def create_base_attribute(data: dict) -> dict:
-    attribute_id = db.next_id(BASE_ATTRIBUTES.kind.lower())
+    attribute_id = new_id(BASE_ATTRIBUTES)
 
     def attempt() -> dict:
         type_item = _type_for_value(data["type"])
@@ -353,7 +332,7 @@ def delete_base_attribute(attribute_id) -> None:
 
 # --- product types (P2-P6) -----------------------------------------------------------------------------
 
-def _product_type_event(kind: str, item: dict, deleted: bool = False) -> dict:
+def _product_type_event(kind: str, item: dict, deleted: bool = False) -> Put:
     # `products` is the reverse relation; product events carry their `type`, so consumers can join.
     return outbox_put(f"PRODUCTTYPE_{kind}", {
         "_model_class": "ProductType", "id": int(item["id"]), "name": item.get("name"),
@@ -390,7 +369,7 @@ def _check_vat_groups(ids: list[int]) -> list[int]:
     return ids
 
 
-def _type_checks(ids: list[int]) -> list[dict]:
+def _type_checks(ids: list[int]) -> list[Check]:
     return [live_check(ATTRIBUTE_TYPES, i) for i in ids] if len(ids) <= _MAX_CHECKS else []
 
 
@@ -409,7 +388,7 @@ def get_product_type(product_type_id) -> dict:
 
 def create_product_type(data: dict) -> dict:
     vat_groups = _check_vat_groups(data["vat_groups"])
-    product_type_id = db.next_id(PRODUCT_TYPES.kind.lower())
+    product_type_id = new_id(PRODUCT_TYPES)
 
     def attempt() -> dict:
         taxonomy = Taxonomy.read()
@@ -435,7 +414,7 @@ def update_product_type(product_type_id, data: dict) -> dict:
         fields: dict = {}
         if "name" in data:
             fields["name"] = data["name"]
-        checks: list[dict] = []
+        checks: list[Check] = []
         if "allowed_attribute_types_ids" in data:
             fields["allowed_attribute_types_ids"] = _check_attribute_types(taxonomy,
                                                                            data["allowed_attribute_types_ids"])

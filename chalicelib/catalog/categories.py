@@ -30,23 +30,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.catalog.attributes import (
-    create,
-    get_live,
-    invalid_pk,
-    live_check,
-    ordered_languages,
-    update,
-    with_retries,
-)
+from chalicelib.catalog.attributes import create, invalid_pk, ordered_languages, update, with_retries
 from chalicelib.catalog.reference import CATEGORIES, catalog_snapshot
+from chalicelib.catalog.store.taxonomy import get_live, live_check, new_id
 from chalicelib.catalog.taxonomy_schemas import CATEGORY_FIELDS, CATEGORY_REQUIRED
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import NotFound, ValidationError
 from chalicelib.core.http.i18n import flatten
 from chalicelib.core.http.validation import REQUIRED
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
+from chalicelib.core.store.write import Check, Put
 
 MAX_DEPTH = 32  # levels; keeps trees renderable (and breadcrumbs short)
 MAX_TEXT_BYTES = 100_000  # a category's texts over all languages; storefront reads load every category
@@ -245,7 +238,7 @@ def _merge_translations(existing: dict | None, sent: dict) -> dict:
     return rows
 
 
-def _event(kind: str, category_id: int, parent: Any, deleted: bool = False) -> dict:
+def _event(kind: str, category_id: int, parent: Any, deleted: bool = False) -> Put:
     return outbox_put(f"CATEGORY_{kind}", {"_model_class": "Category", "id": int(category_id),
                                            "parent_id": _id(parent), "deleted": deleted})
 
@@ -259,7 +252,7 @@ def _depth(tree: Tree, category_id: int) -> int:
     return len(tree.ancestors(category_id) or []) + 1
 
 
-def _chain_checks(tree: Tree, parent: int) -> list[dict]:
+def _chain_checks(tree: Tree, parent: int) -> list[Check]:
     """The new parent and its ancestors must be live and unchanged when the move is written."""
     chain = [parent, *(tree.ancestors(parent) or [])][:_MAX_CHAIN_CHECKS]
     return [live_check(CATEGORIES, cid, extra="update_at = :seen", values={":seen": tree.nodes[cid]["update_at"]})
@@ -269,11 +262,11 @@ def _chain_checks(tree: Tree, parent: int) -> list[dict]:
 def create_category(data: dict) -> dict:
     """C2."""
     rows = _merge_translations(None, data["translations"])
-    category_id = db.next_id(CATEGORIES.kind.lower())
+    category_id = new_id(CATEGORIES)
 
     def attempt() -> dict:
         parent = data["parent"]
-        checks: list[dict] = []
+        checks: list[Check] = []
         if parent is not None:
             tree = _dashboard_tree()
             if parent not in tree.nodes:
@@ -300,7 +293,7 @@ def update_category(category_id: Any, data: dict) -> dict:
         fields: dict = {"translations": _merge_translations(current.get("translations"), data["translations"])}
         if "published" in data:
             fields["published"] = data["published"]
-        checks: list[dict] = []
+        checks: list[Check] = []
         parent = tree.parent[cid]
         if "parent" in data and data["parent"] != _id(current.get("parent")):
             parent = data["parent"]

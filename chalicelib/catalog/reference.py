@@ -12,6 +12,7 @@ Products are aggregates of their own (products.py), one item each with variants,
 
 from __future__ import annotations
 
+from chalicelib.catalog.store.taxonomy import kind_of
 from chalicelib.core.store import versioned
 from chalicelib.core.store.entities import Collection
 
@@ -41,7 +42,7 @@ def catalog_snapshot() -> dict[str, list[dict]]:
 def _by_kind(items: list[dict]) -> dict[str, list[dict]]:
     result: dict[str, list[dict]] = {c.kind: [] for c in (CATEGORIES, ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES)}
     for item in items:
-        kind = item["SK"].split("#", 1)[0]
+        kind = kind_of(item)
         if kind in result and not item.get("safe_deleted"):
             result[kind].append(item)
     return result
