@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from chalicelib.core.auth.access import Principal
 from chalicelib.core.http.errors import ApiError, NotFound, PermissionDenied
-from chalicelib.core.store import db, keys
 from chalicelib.users import service, store
 
 PRIVILEGE_FIELDS = ("is_admin", "is_staff", "is_active")
@@ -56,7 +55,7 @@ def delete_user(actor: Principal, email: str) -> None:
     if email == actor.email:
         raise ApiError({"error": "You cannot delete your own account."}, 403)
     guard_target(actor, target)
-    db.delete("main", keys.user(email))
+    store.delete_user(email)
 
 
 def set_password(actor: Principal, email: str, new_password: str) -> None:

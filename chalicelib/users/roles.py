@@ -6,7 +6,7 @@ from __future__ import annotations
 from chalicelib.core.auth.access import Principal
 from chalicelib.core.config_files import load_json
 from chalicelib.core.http.errors import ApiError, ValidationError
-from chalicelib.core.store import db, keys
+from chalicelib.core.store.write import ConditionFailed, TransactionFailed
 from chalicelib.users import admin, permissions, store
 
 
@@ -46,7 +46,7 @@ def render_group(group: dict) -> dict:
 
 
 def list_groups() -> list[dict]:
-    return [render_group(g) for g in db.query("main", partition=("GSI1PK", keys.GROUPS_LIST), index="GSI1")]
+    return [render_group(g) for g in store.list_groups()]
 
 
 def group_or_400(name: str) -> dict:
@@ -72,14 +72,13 @@ def create_group(actor: Principal, name: str, description: str, permission_names
     names = validate_permission_names(permission_names)
     _check_grant(actor, set(names))
     try:
-        db.put_new("main", store.group_item(name, description, names))
-    except db.ConditionFailed:
+        store.create_group(name, description, names)
+    except ConditionFailed:
         raise ApiError(GROUP_EXISTS, 400) from None
 
 
 def _members(name: str) -> list[dict]:
-    return [u for u in db.query("main", partition=("GSI1PK", keys.USERS_LIST), index="GSI1")
-            if name in (u.get("groups") or [])]
+    return [u for u in store.list_users() if name in (u.get("groups") or [])]
 
 
 def update_group(actor: Principal, current_name: str, new_name: str, description: str,
@@ -93,14 +92,9 @@ def update_group(actor: Principal, current_name: str, new_name: str, description
         return
     if store.get_group(new_name) is not None:
         raise ApiError(GROUP_EXISTS, 400)
-    operations = [
-        {"Put": {"table": "main", "item": store.group_item(new_name, description, names),
-                 "condition": "attribute_not_exists(PK)"}},
-        {"Delete": {"table": "main", "key": keys.group(current_name)}},
-    ]
     try:
-        db.transact(operations)
-    except db.TransactionFailed:
+        store.rename_group(current_name, new_name, description, names)
+    except TransactionFailed:
         raise ApiError(GROUP_EXISTS, 400) from None
     for user in _members(current_name):
         renamed = [new_name if g == current_name else g for g in user["groups"]]
@@ -109,7 +103,7 @@ def update_group(actor: Principal, current_name: str, new_name: str, description
 
 def delete_group(name: str) -> None:
     group_or_400(name)
-    db.delete("main", keys.group(name))
+    store.delete_group(name)
     for user in _members(name):
         store.update_user(user["email"], {"groups": [g for g in user["groups"] if g != name]})
 
@@ -119,7 +113,7 @@ def user_groups(email: str) -> list[dict]:
     if user is None:
         raise ApiError({"error": "User does not exist"}, 400)
     names = list(user.get("groups") or [])
-    found = {g["name"]: g for g in db.batch_get("main", [keys.group(n) for n in names])} if names else {}
+    found = {g["name"]: g for g in store.get_groups(names)}
     return [render_group(found[n]) for n in names if n in found]
 
 
@@ -132,7 +126,7 @@ def set_user_groups(actor: Principal, email: str, group_names: list[str]) -> Non
         raise ApiError({"error": "You cannot change your own roles."}, 403)
     admin.guard_target(actor, user)
     wanted = list(dict.fromkeys(group_names))
-    found = {g["name"]: g for g in db.batch_get("main", [keys.group(n) for n in wanted])} if wanted else {}
+    found = {g["name"]: g for g in store.get_groups(wanted)}
     missing = [n for n in wanted if n not in found]
     if missing:
         raise ValidationError.field("roles", f"Unknown group: {', '.join(missing)}.")

@@ -4,7 +4,6 @@ from chalicelib.core.auth.access import AUTHENTICATED, PUBLIC, STAFF, permission
 from chalicelib.core.http import pagination
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
-from chalicelib.core.store import db, keys
 from chalicelib.users import admin, schemas, service, store
 
 routes = Routes(__name__, tag="user")
@@ -85,7 +84,7 @@ def change_own_password(req: Req):
 @routes.route("/user/users", ["GET"], access=STAFF, summary="Users, paginated (U7).",
               response="UserPage", errors=(404,))
 def list_users(req: Req):
-    users = [store.public_user(u) for u in db.query("main", partition=("GSI1PK", keys.USERS_LIST), index="GSI1")]
+    users = [store.public_user(u) for u in store.list_users()]
     return pagination.paginate(users, query=req.query, rules=pagination.DASHBOARD, base_url=req.base_url())
 
 

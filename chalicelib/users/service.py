@@ -7,7 +7,7 @@ from chalicelib.core.auth.access import Principal
 from chalicelib.core.http.errors import ApiError, BadRequest, ValidationError, invalid_token_error
 from chalicelib.core.http.validation import normalize_email
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db, keys
+from chalicelib.core.store.write import ConditionFailed
 from chalicelib.users import store, throttle
 
 LOGIN_UNKNOWN_EMAIL = "Check provided credentials."
@@ -27,7 +27,7 @@ def is_staff(user: dict) -> bool:
 def register(email: str, password: str, **flags) -> dict:
     try:
         return store.create_user(normalize_email(email), hash_password(password), **flags)
-    except db.ConditionFailed:
+    except ConditionFailed:
         raise ValidationError.field("email", EMAIL_TAKEN) from None
 
 
@@ -93,9 +93,8 @@ def update_profile(email: str, fields: dict) -> dict:
 def logout_everywhere(email: str) -> None:
     """Invalidate every access and refresh token of the user issued so far."""
     try:
-        db.increment("main", keys.user(email), "token_generation", set_fields={"kept_session": None},
-                     condition="attribute_exists(PK)")
-    except db.ConditionFailed:
+        store.end_sessions(email, set_fields={"kept_session": None})
+    except ConditionFailed:
         raise ApiError({"error": "User does not exist"}, 404) from None
 
 
@@ -104,7 +103,7 @@ def change_own_password(user: dict, old_password: str, new_password: str, claims
     changed it goes on, so the shopper is not logged out by their own change."""
     if not passwords.check_password(old_password, user.get("password", "")):
         raise ValidationError.field("old_password", "Wrong password.")
-    db.increment("main", keys.user(user["email"]), "token_generation", set_fields={
+    store.end_sessions(user["email"], set_fields={
         "password": hash_password(new_password),
         "kept_session": {"ver": tokens.generation(claims), "sid": tokens.session(claims)}})
 
@@ -114,7 +113,7 @@ def ensure_superuser(email: str, password: str) -> bool:
     try:
         store.create_user(email, hash_password(password), is_staff=True, is_admin=True)
         return True
-    except db.ConditionFailed:
+    except ConditionFailed:
         return False
 
 

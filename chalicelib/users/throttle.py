@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from chalicelib.core.http.errors import TooManyRequests
-from chalicelib.core.store import db, keys
+from chalicelib.users import store
 
 CAP_SECONDS = 3600
 EXPIRY_SECONDS = 24 * 3600
@@ -42,20 +42,10 @@ def address_delay(failures: int) -> int:
     return min(CAP_SECONDS, 2 ** (failures // ADDRESS_FREE_FAILURES))
 
 
-def _scopes(ip: str, email: str) -> tuple[str, str]:
-    return f"ACCOUNT#{ip}#{email.lower()}", f"ADDRESS#{ip}"
-
-
 def _count_attempt(scope: str, now: float) -> tuple[int, float | None]:
     """Count one attempt; answers (attempts before it, time of the one before it)."""
-    key = keys.login_failures(scope)
-    stamp = {"last_failure": _stamp(now), "ttl": int(now) + EXPIRY_SECONDS}
-    try:
-        old = db.increment("main", key, "count", set_fields=stamp, condition="attribute_not_exists(#t) OR #t >= :now",
-                           names={"#t": "ttl"}, values={":now": int(now)}, returns="UPDATED_OLD")
-    except db.ConditionFailed:
-        # The counter expired (TTL deletion lags by hours): start again from this attempt.
-        db.put("main", {**key, "count": 1, **stamp})
+    old = store.count_login_attempt(scope, _stamp(now), int(now), int(now) + EXPIRY_SECONDS)
+    if old is None:  # the counter had expired: counting starts again from this attempt
         return 0, None
     last = old.get("last_failure")
     return int(old.get("count") or 0), None if last is None else float(last)
@@ -64,18 +54,9 @@ def _count_attempt(scope: str, now: float) -> tuple[int, float | None]:
 def _take_back(scope: str, now: float, previous: float | None) -> None:
     """Uncount an attempt that was refused or succeeded. Its time goes back to the previous attempt's
     unless another attempt came since (then that one's time stays)."""
-    key = keys.login_failures(scope)
-    if previous is not None:
-        try:
-            db.increment("main", key, "count", -1, set_fields={"last_failure": _stamp(previous)},
-                         condition="last_failure = :mine", values={":mine": _stamp(now)})
-            return
-        except db.ConditionFailed:
-            pass
-    try:
-        db.increment("main", key, "count", -1, condition="attribute_exists(#c)", names={"#c": "count"})
-    except db.ConditionFailed:
-        pass  # reset meanwhile by a successful login
+    if previous is not None and store.uncount_last_login_attempt(scope, _stamp(now), _stamp(previous)):
+        return
+    store.uncount_login_attempt(scope)
 
 
 def _stamp(now: float) -> Decimal:
@@ -94,7 +75,7 @@ def begin(ip: str, email: str, now: float | None = None) -> Attempt:
     """Count this login attempt; 429 (with Retry-After) if a wait is due, the attempt taken back."""
     now = time.time() if now is None else now
     counted: list[tuple[str, float | None]] = []
-    for scope, delay_of in zip(_scopes(ip, email), (account_delay, address_delay), strict=True):
+    for scope, delay_of in zip(store.login_failure_scopes(ip, email), (account_delay, address_delay), strict=True):
         earlier, previous = _count_attempt(scope, now)
         counted.append((scope, previous))
         delay = delay_of(earlier)
@@ -111,5 +92,5 @@ def begin(ip: str, email: str, now: float | None = None) -> Attempt:
 def succeeded(attempt: Attempt) -> None:
     """The attempt was right: the account's counter starts again, the address's forgets this attempt."""
     (account_scope, _), (address_scope, address_previous) = attempt.counted
-    db.delete("main", keys.login_failures(account_scope))
+    store.reset_login_failures(account_scope)
     _take_back(address_scope, attempt.at, address_previous)
