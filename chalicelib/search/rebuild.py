@@ -32,8 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
-from chalicelib.search import documents, engine, keys, source
+from chalicelib.search import documents, engine, source, store
 from chalicelib.search.settings import SearchSettings, load
 
 logger = logging.getLogger("ecoseller.search")
@@ -101,23 +100,22 @@ def documents_of(products: Iterable[dict], lookup: dict[int, dict]) -> Iterable[
 # --- the state item -------------------------------------------------------------------------------
 
 def read_state(settings: SearchSettings) -> dict | None:
-    return db.get("main", keys.rebuild_state(settings.alias), consistent=True)
+    return store.rebuild_state(settings.alias)
 
 
 def _start(settings: SearchSettings, owner: str) -> dict | None:
     """Record a new rebuild (None if one exists already), then create its index."""
     now = time.time()
-    state = {**keys.rebuild_state(settings.alias), "index": new_index_name(settings), "after": None, "indexed": 0,
-             "rejected": 0, "pages": 0, "previous": engine.alias_targets(settings),
-             "started_at": dt.datetime.now(dt.UTC).isoformat(), "owner": owner, "lease_until": int(now + LEASE_SECONDS)}
-    try:
-        db.put_new("main", state)
-    except db.ConditionFailed:
+    state = store.start_rebuild(settings.alias, {
+        "index": new_index_name(settings), "after": None, "indexed": 0, "rejected": 0, "pages": 0,
+        "previous": engine.alias_targets(settings), "started_at": dt.datetime.now(dt.UTC).isoformat(), "owner": owner,
+        "lease_until": int(now + LEASE_SECONDS)})
+    if state is None:
         return None
     try:
         engine.create_index(settings, state["index"], _languages()[0], loading=True)
     except engine.EngineError:
-        db.delete("main", keys.rebuild_state(settings.alias))
+        store.forget_rebuild(settings.alias)
         raise
     _log("search_rebuild_started", index=state["index"], previous=",".join(state["previous"]) or "-")
     return state
@@ -126,26 +124,15 @@ def _start(settings: SearchSettings, owner: str) -> dict | None:
 def _take_over(settings: SearchSettings, owner: str) -> dict | None:
     """Take the lease of the rebuild in progress if nobody holds it; None if somebody does."""
     now = int(time.time())
-    try:
-        return db.update("main", keys.rebuild_state(settings.alias),
-                         set_fields={"owner": owner, "lease_until": now + LEASE_SECONDS},
-                         condition="attribute_exists(PK) AND lease_until < :now", values={":now": now})
-    except db.ConditionFailed:
-        return None
+    return store.take_over_rebuild(settings.alias, owner, now, now + LEASE_SECONDS)
 
 
 def _checkpoint(settings: SearchSettings, owner: str, state: dict, *, release: bool = False) -> bool:
     """Save progress; False when the lease was lost meanwhile (another run took over: stop)."""
     lease = 0 if release else int(time.time()) + LEASE_SECONDS
-    try:
-        db.update("main", keys.rebuild_state(settings.alias),
-                  set_fields={"after": state["after"], "indexed": state["indexed"], "rejected": state["rejected"],
-                              "pages": state["pages"], "lease_until": lease,
-                              "updated_at": dt.datetime.now(dt.UTC).isoformat()},
-                  condition="#owner = :me", names={"#owner": "owner"}, values={":me": owner}, return_new=False)
-    except db.ConditionFailed:
-        return False
-    return True
+    return store.save_rebuild_progress(settings.alias, owner, {
+        "after": state["after"], "indexed": state["indexed"], "rejected": state["rejected"], "pages": state["pages"],
+        "lease_until": lease, "updated_at": dt.datetime.now(dt.UTC).isoformat()})
 
 
 def _abandon(settings: SearchSettings, state: dict, reason: str) -> RebuildError:
@@ -153,7 +140,7 @@ def _abandon(settings: SearchSettings, state: dict, reason: str) -> RebuildError
     try:
         engine.delete_indices(settings, [state["index"]])
     finally:
-        db.delete("main", keys.rebuild_state(settings.alias))
+        store.forget_rebuild(settings.alias)
     _log("search_rebuild_abandoned", index=state["index"], reason=reason)
     return RebuildError(f"rebuild of {state['index']} abandoned: {reason}")
 
@@ -175,7 +162,7 @@ def rebuild(context=None, *, restart: bool = False, from_source: Source | None =
         current = read_state(settings)
         if current is not None:
             engine.delete_indices(settings, [current["index"]])
-            db.delete("main", keys.rebuild_state(settings.alias))
+            store.forget_rebuild(settings.alias)
     state = _take_over(settings, owner) or (_start(settings, owner) if read_state(settings) is None else None)
     if state is None:
         return Outcome("busy")
@@ -222,7 +209,7 @@ def _finish(settings: SearchSettings, state: dict, started: float) -> Outcome:
     keep = {index, *current, *state.get("previous", [])}
     older = [name for name in engine.versioned_indices(settings) if name not in keep]
     deleted = engine.delete_indices(settings, older)
-    db.delete("main", keys.rebuild_state(settings.alias))
+    store.forget_rebuild(settings.alias)
     seconds = time.monotonic() - started
     _log("search_rebuild_done", index=index, documents=held, previous=",".join(current) or "-",
          deleted=",".join(deleted) or "-", seconds=f"{seconds:.1f}")
@@ -272,7 +259,7 @@ def delete(settings: SearchSettings | None = None) -> list[str]:
     settings = settings or load()
     names = engine.versioned_indices(settings)
     engine.delete_indices(settings, names)
-    db.delete("main", keys.rebuild_state(settings.alias))
+    store.forget_rebuild(settings.alias)
     return names
 
 

@@ -11,31 +11,17 @@ from collections.abc import Iterator
 
 from chalicelib.catalog import attributes, products
 from chalicelib.catalog.reference import catalog_snapshot
-from chalicelib.core.store import db, keys
+from chalicelib.search import store
 
 
 def id_pages(after: int | None, page_size: int) -> Iterator[list[int]]:
     """Live product ids greater than `after`, ascending, in lists of up to `page_size`."""
-    request: dict = {
-        "TableName": db.table("main"),
-        "IndexName": "GSI2",
-        "KeyConditionExpression": "GSI2PK = :list" + (" AND GSI2SK > :after" if after is not None else ""),
-        "ExpressionAttributeValues": db.serialize({":list": keys.PRODUCTS_LIST,
-                                                   **({":after": f"{after:012d}"} if after is not None else {})}),
-        "Limit": page_size,
-    }
     page: list[int] = []
-    while True:
-        response = db.client().query(**request)
-        for raw in response.get("Items", []):
-            page.append(int(raw["GSI2SK"]["S"]))
-            if len(page) == page_size:
-                yield page
-                page = []
-        start = response.get("LastEvaluatedKey")
-        if not start:
-            break
-        request["ExclusiveStartKey"] = start
+    for product_id in store.listed_product_ids(after, page_size):
+        page.append(product_id)
+        if len(page) == page_size:
+            yield page
+            page = []
     if page:
         yield page
 
@@ -50,18 +36,7 @@ def product_items(ids: list[int]) -> dict[int, dict]:
     """Product items by id, soft-deleted ones included (a deleted product's tombstone needs its version),
     read strongly consistently: a stream record can arrive before an eventually consistent read would
     see the change that caused it. 100 per BatchGetItem."""
-    table = db.table("main")
-    found: dict[int, dict] = {}
-    for start in range(0, len(ids), 100):
-        request: dict = {table: {"Keys": [db.serialize(keys.product(i)) for i in ids[start:start + 100]],
-                                 "ConsistentRead": True}}
-        while request:
-            response = db.client().batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(table, []):
-                item = db.deserialize(raw)
-                found[int(item["id"])] = item
-            request = response.get("UnprocessedKeys") or {}
-    return found
+    return store.products_by_id(ids)
 
 
 def attribute_lookup() -> dict[int, dict]:
