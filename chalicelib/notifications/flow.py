@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.core import queues
+from chalicelib.core import batch, queues
 from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.store import parallel
 from chalicelib.events import store as outbox
@@ -109,11 +109,8 @@ def forward_outbox(records: list[dict]) -> dict:
             _log("outbox_record_skipped", sequence=(record.get("dynamodb") or {}).get("SequenceNumber"),
                  error=f"{type(error).__name__}: {error}")
     failed = send_messages("events", bodies)
-    if not failed:
-        return {"batchItemFailures": []}
-    first_failed = records[min(failed)]
     # Stream semantics: everything from the first failed record on is retried (duplicates are harmless).
-    return {"batchItemFailures": [{"itemIdentifier": first_failed["dynamodb"]["SequenceNumber"]}]}
+    return batch.stream_response(records, min(failed) if failed else None)
 
 
 # --- events queue -> deliveries ---------------------------------------------------------------------
@@ -162,26 +159,29 @@ def expand(event: dict, now: float, *, test: bool = False, only_index: int | Non
 
 def dispatch(records: list[dict]) -> dict:
     now = clock.now()
-    failures: list[dict] = []
     pending: list[tuple[str, str]] = []  # (message id, delivery message body)
-    for record in records:
+
+    def expand_record(record: dict) -> bool:
         try:
             event = _load_event(record["body"])
             if event.get("type") not in TRIGGERS:
                 _log("event_dropped", event_id=event.get("event_id"), reason=f"unknown trigger {event.get('type')!r}")
-                continue
-            pending += [(record["messageId"], message) for message in expand(event, now)]
+                return True
+            pending.extend((record["messageId"], message) for message in expand(event, now))
         except config.ConfigError:
             raise  # every event would fail the same way: let SQS retry the batch, then park it in the DLQ
         except (ValueError, KeyError, TypeError) as error:
             _log("event_dropped", message_id=record.get("messageId"), reason=f"malformed: {error}")
         except Exception as error:  # noqa: BLE001 - DynamoDB trouble: retry this message later
             _log("dispatch_failed", message_id=record.get("messageId"), error=f"{type(error).__name__}: {error}")
-            failures.append({"itemIdentifier": record["messageId"]})
-    failed_ids = send_messages("deliveries", pending)
-    failures += [{"itemIdentifier": message_id} for message_id in sorted(failed_ids - {f["itemIdentifier"]
-                                                                                        for f in failures})]
-    return {"batchItemFailures": failures}
+            return False
+        return True
+
+    failed = batch.sqs_failures(records, expand_record)
+    # A message whose deliveries are written but whose delivery messages were not all sent comes again:
+    # it finds its deliveries PENDING and sends them (again).
+    failed += sorted(set(send_messages("deliveries", pending)) - set(failed))
+    return batch.response(failed)
 
 
 # --- deliveries queue -> one attempt ------------------------------------------------------------------
@@ -263,21 +263,21 @@ def deliver_one(message: dict, *, allow_retry: bool = True) -> str | None:
     return record_outcome(item, outcome, started=started, ended=clock.now(), allow_retry=allow_retry)
 
 
-def _deliver_record(record: dict) -> str | None:
-    """None when the message is done with, else its messageId (to be retried by SQS)."""
+def _deliver_record(record: dict) -> bool:
+    """Whether the message is done with (False: SQS is to bring it back)."""
     try:
         message = json.loads(record["body"])
         delivery_id = str(message["id"])
         int(message["attempt"])
     except (ValueError, KeyError, TypeError) as error:
         _log("delivery_message_dropped", message_id=record.get("messageId"), reason=f"malformed: {error}")
-        return None
+        return True
     try:
         deliver_one(message)
     except Exception as error:  # noqa: BLE001 - DynamoDB trouble: SQS brings the message back
         _log("delivery_failed", delivery_id=delivery_id, error=f"{type(error).__name__}: {error}")
-        return record["messageId"]
-    return None
+        return False
+    return True
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -286,11 +286,8 @@ def _pool() -> ThreadPoolExecutor:
 
 def deliver(records: list[dict]) -> dict:
     """Run a batch of delivery messages, concurrently (each attempt mostly waits on the network)."""
-    if len(records) <= 1 or DELIVERY_CONCURRENCY <= 1:
-        failed = [_deliver_record(r) for r in records]
-    else:
-        failed = list(_pool().map(_deliver_record, records))
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed if message_id]}
+    pool = _pool() if DELIVERY_CONCURRENCY > 1 and len(records) > 1 else None
+    return batch.response(batch.sqs_failures(records, _deliver_record, pool=pool))
 
 
 # --- the sweep --------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import logging
 from dataclasses import dataclass, field
 
 from chalicelib.catalog import products as catalog_products
+from chalicelib.core import batch
 from chalicelib.core.settings import get_settings
 from chalicelib.events import store as outbox
 from chalicelib.search import documents, engine, rebuild, source, store
@@ -163,10 +164,10 @@ def on_records(records: list[dict]) -> dict:
     """The stream consumer: partial batch response (all or nothing: pending work is recorded instead)."""
     settings = load()
     if not settings.enabled:
-        return {"batchItemFailures": []}
+        return batch.response([])
     work = collect(records)
     if not work:
-        return {"batchItemFailures": []}
+        return batch.response([])
     try:
         count = apply(settings, work, most=MOST_PER_BATCH)
         logger.info("search_live_update documents=%s", count)
@@ -178,8 +179,8 @@ def on_records(records: list[dict]) -> dict:
             _record_pending(work)
         except Exception:  # noqa: BLE001 - then the stream must retry the batch
             logger.exception("search_pending_not_recorded")
-            return {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
-    return {"batchItemFailures": []}
+            return batch.stream_response(records, 0)
+    return batch.response([])
 
 
 def drain_pending(settings: SearchSettings | None = None) -> int:
