@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import TypeVar
 
 from chalicelib.cart import lines, store
 from chalicelib.cart.schemas import ADD_ITEM, INFO_SCHEMAS, UPDATE_QUANTITY
@@ -32,8 +33,8 @@ from chalicelib.catalog import products as catalog_products
 from chalicelib.catalog.reference import catalog_snapshot
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db, keys
 from chalicelib.core.store.entities import now_iso
+from chalicelib.core.store.write import Stale, Update, retrying
 from chalicelib.localization import service as localization
 
 CART_MISSING = {"error": "Cart does not exist"}
@@ -41,6 +42,7 @@ VARIANT_MISSING = {"error": "Product variant does not exist"}
 ORDERED = {"error": "This cart has already been ordered; start a new cart."}
 MAX_LINES = 30  # a checkout touches every line's product in one transaction (100 items at most)
 ATTEMPTS = 4
+T = TypeVar("T")
 
 
 class Missing(ApiError):
@@ -71,13 +73,16 @@ _UNREAD = object()
 def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSING, editable=True, first=_UNREAD):
     """Apply `change` to a fresh copy of the cart and write it; again on a concurrent change. `first`: the
     cart as the caller already read it (None: there is none), used by the first attempt instead of a read."""
-    for attempt in range(ATTEMPTS):
-        if attempt == 0 and first is not _UNREAD:
-            if first is None:
-                raise ApiError(missing, 404)
-            cart = first
-        else:
+
+    def attempt():
+        nonlocal first
+        if first is _UNREAD:
             cart = get_or_404(token, missing)
+        elif first is None:
+            raise ApiError(missing, 404)
+        else:
+            cart = first
+        first = _UNREAD  # another attempt reads the cart again
         if editable:
             _editable(cart)
         before = copy.deepcopy(cart)
@@ -85,12 +90,19 @@ def _mutate(token: str, change: Callable[[dict], object], *, missing=CART_MISSIN
         if cart == before:
             return result  # nothing changes (e.g. the dashboard saving the address it read): no write
         cart["update_at"] = now_iso()
-        try:
-            store.save(cart)
-            return result
-        except store.CartChanged:
-            continue
-    raise Conflict("The cart changed meanwhile; try again.")
+        store.save(cart)
+        return result
+
+    return _retrying(attempt)
+
+
+def _retrying(attempt: Callable[[], T]) -> T:
+    """Run a read-modify-write of a cart again on a fresh read when another write changed the cart
+    meanwhile (store.CartChanged); 409 after the last attempt."""
+    try:
+        return retrying(attempt, attempts=ATTEMPTS, again=lambda error: isinstance(error, store.CartChanged))
+    except Stale:
+        raise Conflict("The cart changed meanwhile; try again.") from None
 
 
 # --- pricing context -------------------------------------------------------------------------------
@@ -226,19 +238,18 @@ def create_cart(body, user_email: str | None) -> str:
 def add_item(token: str, body, user_email: str | None) -> int:
     """K24: 201 for a new line, 200 when the SKU was already in the cart."""
     item = ADD_ITEM.validate(body)
-    for _ in range(ATTEMPTS):
+
+    def attempt() -> int:
         cart, product = _cart_and_product(token, item)
         _editable(cart)
         status = _add_line(cart, item, product)
         if user_email and not cart.get("user"):
             cart["user"] = user_email
         cart["update_at"] = now_iso()
-        try:
-            store.save(cart)
-            return status
-        except store.CartChanged:
-            continue
-    raise Conflict("The cart changed meanwhile; try again.")
+        store.save(cart)
+        return status
+
+    return _retrying(attempt)
 
 
 def _cart_and_product(token: str, item: dict) -> tuple[dict, dict | None]:
@@ -248,14 +259,12 @@ def _cart_and_product(token: str, item: dict) -> tuple[dict, dict | None]:
     if item.get("product") is None:
         return get_or_404(token), _product_for(item)
     try:
-        product_key = keys.product(int(item["product"]))
+        product_id = int(item["product"])
     except (TypeError, ValueError):
         raise ValidationError.field("product", "A valid integer is required.") from None
-    found = {entry["PK"]: entry for entry in db.batch_get("main", [store.cart_key(token.lower()), product_key])}
-    cart = found.get(store.cart_key(token.lower())["PK"])
+    cart, product = store.get_cart_and_product(token, product_id)
     if cart is None:
         raise ApiError(CART_MISSING, 404)
-    product = found.get(product_key["PK"])
     return cart, None if product is None or product.get("safe_deleted") else product
 
 
@@ -287,9 +296,7 @@ def update_quantity(token: str, body) -> None:
     first, known = _UNREAD, {}
     guess = _SKU_PRODUCT.get(data["sku"])
     if guess is not None and store.valid_token(token):
-        key, product_key = store.cart_key(token.lower()), keys.product(guess)
-        found = {entry["PK"]: entry for entry in db.batch_get("main", [key, product_key], consistent=True)}
-        first, known[guess] = found.get(key["PK"]), found.get(product_key["PK"])
+        first, known[guess] = store.get_cart_and_product(token, guess, consistent=True)
 
     def change(cart: dict) -> None:
         line = _line(cart, data["sku"])
@@ -497,10 +504,6 @@ def save_cart(cart: dict) -> None:
     store.save(cart)
 
 
-def ordered_operation(cart: dict, order_token: str) -> dict:
-    """The transaction operation that marks `cart` ordered by `order_token` (checkout writes it with the
-    order): conditional on the cart being unchanged since it was read and not ordered yet; it stops expiring."""
-    return {"Update": {"table": "main", "key": store.cart_key(cart["token"]),
-                       "expression": "SET order_token = :t, version = version + :one REMOVE #ttl",
-                       "condition": "version = :v AND attribute_not_exists(order_token)",
-                       "names": {"#ttl": "ttl"}, "values": {":t": order_token, ":v": cart["version"], ":one": 1}}}
+def ordered_operation(cart: dict, order_token: str) -> Update:
+    """The transaction write that marks `cart` ordered by `order_token` (checkout writes it with the order)."""
+    return store.ordered_write(cart, order_token)

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import uuid
 
-from chalicelib.core.store import db
+from chalicelib.core.store import db, keys
+from chalicelib.core.store.write import Stale, Update
 
 CART_TTL_SECONDS = 30 * 24 * 3600
 
 
-class CartChanged(Exception):
-    """Someone else changed the cart between our read and our write."""
+class CartChanged(Stale):
+    """Someone else changed the cart between our read and our write (a write.Stale: write.retrying runs
+    the read-modify-write again)."""
 
 
 def cart_key(token: str) -> dict:
@@ -51,6 +53,13 @@ def get_cart(token: str, *, consistent: bool = True) -> dict | None:
     if not valid_token(token):
         return None
     return db.get("main", cart_key(str(token).lower()), consistent=consistent)
+
+
+def get_cart_and_product(token: str, product_id: int, *, consistent: bool = False) -> tuple[dict | None, dict | None]:
+    """A (valid) cart token's cart and a product item, in one BatchGetItem; None for either when absent."""
+    key, product_key = cart_key(token.lower()), keys.product(product_id)
+    found = {entry["PK"]: entry for entry in db.batch_get("main", [key, product_key], consistent=consistent)}
+    return found.get(key["PK"]), found.get(product_key["PK"])
 
 
 def update_fields(token: str, fields: dict, *, condition: str | None = None, names: dict | None = None,
@@ -99,3 +108,11 @@ def save(cart: dict, *, new: bool = False) -> None:
     except db.ConditionFailed:
         cart["version"] = previous
         raise CartChanged() from None
+
+
+def ordered_write(cart: dict, order_token: str) -> Update:
+    """The transaction write that marks `cart` ordered by `order_token` (checkout writes it with the
+    order): conditional on the cart being unchanged since it was read and not ordered yet; it stops expiring."""
+    return Update(cart_key(cart["token"]), "SET order_token = :t, version = version + :one REMOVE #ttl",
+                  condition="version = :v AND attribute_not_exists(order_token)", names={"#ttl": "ttl"},
+                  values={":t": order_token, ":v": cart["version"], ":one": 1})
