@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from chalicelib.cms import schemas, store
 from chalicelib.cms.schemas import PAGE_CMS, PAGE_FRONTEND
@@ -19,6 +20,7 @@ from chalicelib.core.http.errors import ApiError, Conflict, NotFound, Validation
 from chalicelib.core.http.i18n import flatten
 from chalicelib.core.http.validation import KEEP
 from chalicelib.core.settings import get_settings
+from chalicelib.core.store.write import Stale, retrying
 
 logger = logging.getLogger("ecoseller.cms")
 
@@ -26,6 +28,7 @@ PAGE_NOT_FOUND = {"message": "page not found"}
 TYPE_TAKEN = "page category type with this identifier already exists."
 CONFLICT = "It was changed by someone else at the same time; reload and try again."
 ATTEMPTS = 3
+T = TypeVar("T")
 # The content item holds every language's Editor.js JSON; DynamoDB items stop at 400 KB.
 MAX_CONTENT_BYTES = 350_000
 
@@ -110,8 +113,13 @@ def _live_type_ids() -> set[int]:
     return {int(t["id"]) for t in store.list_types()}
 
 
-def _conflict() -> ApiError:
-    return Conflict(CONFLICT)
+def _retrying(attempt: Callable[[], T]) -> T:
+    """Run a read-modify-write again on a fresh read when the item changed meanwhile (store.Stale),
+    ATTEMPTS times; 409 after the last."""
+    try:
+        return retrying(attempt, attempts=ATTEMPTS, again=lambda error: isinstance(error, store.Stale))
+    except Stale:
+        raise Conflict(CONFLICT) from None
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -198,7 +206,8 @@ def update_page(kind: str, page_id, data: dict) -> dict:
     """M3 / M4 PUT (and PATCH): the fields sent change, the others stay."""
     if "categories" in data:
         data = {**data, "categories": _check_references("categories", data["categories"], store.CATEGORIES)}
-    for _attempt in range(ATTEMPTS):
+
+    def attempt() -> dict:
         head, content = _page_or_404(kind, page_id, with_content=kind == PAGE_CMS)
         changes = {name: data[name] for name in ("published", "categories", "frontend_path") if name in data}
         new_content = None
@@ -212,27 +221,21 @@ def update_page(kind: str, page_id, data: dict) -> dict:
             old_slugs = _slugs(kind, head.get("translations") or {})
             new_slugs = _slugs(kind, changes["translations"])
             remove_slugs, add_slugs = old_slugs - new_slugs, new_slugs - old_slugs
-        try:
-            head = store.replace_page(head, changes, content=new_content, remove_slugs=remove_slugs,
-                                      add_slugs=add_slugs)
-        except store.Stale:
-            continue
+        head = store.replace_page(head, changes, content=new_content, remove_slugs=remove_slugs, add_slugs=add_slugs)
         final_content = content if new_content is None else new_content
         live = store.live_ids(store.CATEGORIES, head.get("categories") or [])
         return render_page(head, final_content, live, resourcetype=False)
-    raise _conflict()
+
+    return _retrying(attempt)
 
 
 def delete_page(kind: str, page_id) -> None:
     """M3 / M4 DELETE (soft); the page leaves the storefront at once."""
-    for _attempt in range(ATTEMPTS):
+    def attempt() -> None:
         head, _content = _page_or_404(kind, page_id, with_content=False)
-        try:
-            store.delete_page(head, _slugs(kind, head.get("translations") or {}))
-            return
-        except store.Stale:
-            continue
-    raise _conflict()
+        store.delete_page(head, _slugs(kind, head.get("translations") or {}))
+
+    _retrying(attempt)
 
 
 # --- page category types -------------------------------------------------------------------------
@@ -262,7 +265,7 @@ def get_type(type_id) -> dict:
 
 
 def update_type(type_id, data: dict) -> dict:
-    for _attempt in range(ATTEMPTS):
+    def attempt() -> dict:
         item = _type_or_404(type_id)
         identifier = data.get("identifier", item["identifier"])
         if identifier == item["identifier"]:
@@ -274,20 +277,12 @@ def update_type(type_id, data: dict) -> dict:
             return render_type(store.replace_type(item, identifier))
         except store.Duplicate:
             raise ValidationError.field("identifier", TYPE_TAKEN) from None
-        except store.Stale:
-            continue
-    raise _conflict()
+
+    return _retrying(attempt)
 
 
 def delete_type(type_id) -> None:
-    for _attempt in range(ATTEMPTS):
-        item = _type_or_404(type_id)
-        try:
-            store.delete_type(item)
-            return
-        except store.Stale:
-            continue
-    raise _conflict()
+    _retrying(lambda: store.delete_type(_type_or_404(type_id)))
 
 
 # --- page categories -----------------------------------------------------------------------------
@@ -346,29 +341,27 @@ def update_category(category_id, data: dict, origin: str) -> dict:
         changes["type"] = _check_references("type", data["type"], store.TYPES)
     image = data.get("image", KEEP)
     new_key = _store_image(image) if image not in (KEEP, None) else None
+
+    def attempt() -> dict:
+        item = _category_or_404(category_id)
+        these = dict(changes)
+        if "translations" in data:
+            rows = {lang: dict(row) for lang, row in (item.get("translations") or {}).items()}
+            for lang, sent in data["translations"].items():
+                rows[lang] = {"title": sent.get("title", (rows.get(lang) or {}).get("title", ""))}
+            these["translations"] = rows
+        if image is not KEEP:
+            these["image"] = new_key
+        updated = store.replace_category(item, these)
+        if image is not KEEP and item.get("image") != new_key:
+            _forget_image(item.get("image"))
+        return render_category(updated, store.live_ids(store.TYPES, updated.get("type") or []), origin)
+
     try:
-        for _attempt in range(ATTEMPTS):
-            item = _category_or_404(category_id)
-            these = dict(changes)
-            if "translations" in data:
-                rows = {lang: dict(row) for lang, row in (item.get("translations") or {}).items()}
-                for lang, sent in data["translations"].items():
-                    rows[lang] = {"title": sent.get("title", (rows.get(lang) or {}).get("title", ""))}
-                these["translations"] = rows
-            if image is not KEEP:
-                these["image"] = new_key
-            try:
-                updated = store.replace_category(item, these)
-            except store.Stale:
-                continue
-            if image is not KEEP and item.get("image") != new_key:
-                _forget_image(item.get("image"))
-            return render_category(updated, store.live_ids(store.TYPES, updated.get("type") or []), origin)
-    except Exception:
+        return _retrying(attempt)
+    except Exception:  # a 409 too: the new image is nobody's
         _forget_image(new_key)
         raise
-    _forget_image(new_key)
-    raise _conflict()
 
 
 def delete_category(category_id) -> None:

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chalicelib.core.store import db, keys
+from chalicelib.core.store import db, keys, write
 from chalicelib.core.store.entities import Collection, now_iso
+from chalicelib.core.store.write import Delete, Put, Write
 
 PAGE = "PAGE"
 PAGECATEGORY = "PAGECATEGORY"
@@ -40,8 +41,9 @@ TYPES = Collection(PAGECATTYPE)
 _LIVE = "(attribute_not_exists(safe_deleted) OR safe_deleted = :false)"
 
 
-class Stale(Exception):
-    """The item changed (or was deleted) since it was read."""
+class Stale(write.Stale):
+    """The item changed (or was deleted) since it was read (a write.Stale: write.retrying runs the
+    read-modify-write again)."""
 
 
 class Duplicate(Exception):
@@ -67,18 +69,6 @@ def type_claim(identifier: str) -> dict:
     return keys.unique(PAGECATTYPE, identifier)
 
 
-def _put(item: dict, condition: str | None = None, values: dict | None = None,
-         names: dict | None = None) -> dict:
-    spec: dict = {"table": "main", "item": item}
-    if condition:
-        spec["condition"] = condition
-    if values:
-        spec["values"] = values
-    if names:
-        spec["names"] = names
-    return {"Put": spec}
-
-
 def _replace_condition(seen_version) -> tuple[str, dict, dict]:
     names = {"#v": "version"}
     values: dict = {":false": False}
@@ -88,11 +78,18 @@ def _replace_condition(seen_version) -> tuple[str, dict, dict]:
     return f"#v = :seen AND {_LIVE}", names, values
 
 
+def _replace(item: dict, seen_version) -> Put:
+    """Write `item` over the live item still at the version read (`seen_version`, None for an item
+    written before versions)."""
+    condition, names, values = _replace_condition(seen_version)
+    return Put(item, condition=condition, names=names, values=values)
+
+
 def _next_version(item: dict) -> dict:
     return {**item, "version": int(item.get("version") or 0) + 1, "update_at": now_iso()}
 
 
-def _transact(operations: list[dict]) -> list[str] | None:
+def _transact(operations: list[Write]) -> list[str] | None:
     """Run a transaction; None on success, else the per-operation cancellation reasons."""
     try:
         db.transact(operations)
@@ -138,8 +135,8 @@ def create_page(fields: dict, content: dict | None, slugs: set[tuple[str, str]])
     page_id = db.next_id(PAGE.lower())
     extra = []
     if content is not None:
-        extra.append(_put({**content_key(page_id), "content": content}))
-    extra += [_put({**slug_key(lang, slug, page_id), "page_id": page_id}) for lang, slug in sorted(slugs)]
+        extra.append(Put({**content_key(page_id), "content": content}))
+    extra += [_slug_pointer(lang, slug, page_id) for lang, slug in sorted(slugs)]
     return PAGES.create({**fields, "version": 1}, page_id, extra_operations=extra or None)
 
 
@@ -148,13 +145,11 @@ def replace_page(head: dict, changes: dict, *, content: dict | None,
     """Write a page's new head (and content, when not None) and move its slug pointers; raises Stale."""
     page_id = int(head["id"])
     item = _next_version({**head, **changes})
-    condition, names, values = _replace_condition(head.get("version"))
-    operations = [_put(item, condition, values, names)]
+    operations: list[Write] = [_replace(item, head.get("version"))]
     if content is not None:
-        operations.append(_put({**content_key(page_id), "content": content}))
-    operations += [{"Delete": {"table": "main", "key": slug_key(lang, slug, page_id)}}
-                   for lang, slug in sorted(remove_slugs)]
-    operations += [_put({**slug_key(lang, slug, page_id), "page_id": page_id}) for lang, slug in sorted(add_slugs)]
+        operations.append(Put({**content_key(page_id), "content": content}))
+    operations += [Delete(slug_key(lang, slug, page_id)) for lang, slug in sorted(remove_slugs)]
+    operations += [_slug_pointer(lang, slug, page_id) for lang, slug in sorted(add_slugs)]
     if _transact(operations) is not None:
         raise Stale()
     return item
@@ -163,13 +158,15 @@ def replace_page(head: dict, changes: dict, *, content: dict | None,
 def delete_page(head: dict, slugs: set[tuple[str, str]]) -> None:
     """Soft-delete a page and drop its slug pointers; raises Stale when it changed meanwhile."""
     page_id = int(head["id"])
-    condition, names, values = _replace_condition(head.get("version"))
     deleted = {**_next_version(head), "safe_deleted": True, "GSI1PK": f"{PAGE}#DELETED"}
-    operations = [_put(deleted, condition, values, names)]
-    operations += [{"Delete": {"table": "main", "key": slug_key(lang, slug, page_id)}}
-                   for lang, slug in sorted(slugs)]
+    operations = [_replace(deleted, head.get("version"))]
+    operations += [Delete(slug_key(lang, slug, page_id)) for lang, slug in sorted(slugs)]
     if _transact(operations) is not None:
         raise Stale()
+
+
+def _slug_pointer(language: str, slug: str, page_id: int) -> Put:
+    return Put({**slug_key(language, slug, page_id), "page_id": page_id})
 
 
 def page_ids_for_slug(language: str, slug: str) -> list[int]:
@@ -220,14 +217,13 @@ def type_id_for(identifier: str) -> int | None:
     return int(claim["owner"]) if claim else None
 
 
-def _claim_put(identifier: str, type_id: int) -> dict:
-    return _put({**type_claim(identifier), "owner": type_id}, "attribute_not_exists(PK)")
+def _claim_put(identifier: str, type_id: int) -> Put:
+    return Put({**type_claim(identifier), "owner": type_id}, condition="attribute_not_exists(PK)")
 
 
-def _claim_release(identifier: str, type_id: int) -> dict:
-    return {"Delete": {"table": "main", "key": type_claim(identifier),
-                       "condition": "attribute_not_exists(PK) OR #o = :owner",
-                       "names": {"#o": "owner"}, "values": {":owner": type_id}}}
+def _claim_release(identifier: str, type_id: int) -> Delete:
+    return Delete(type_claim(identifier), condition="attribute_not_exists(PK) OR #o = :owner",
+                  names={"#o": "owner"}, values={":owner": type_id})
 
 
 def create_type(identifier: str) -> dict:
@@ -244,8 +240,7 @@ def replace_type(type_item: dict, identifier: str) -> dict:
     """Rename a type, moving its claim; raises Duplicate (identifier taken) or Stale."""
     type_id = int(type_item["id"])
     item = _next_version({**type_item, "identifier": identifier})
-    condition, names, values = _replace_condition(type_item.get("version"))
-    operations = [_put(item, condition, values, names)]
+    operations: list[Write] = [_replace(item, type_item.get("version"))]
     if identifier != type_item["identifier"]:
         operations += [_claim_release(type_item["identifier"], type_id), _claim_put(identifier, type_id)]
     reasons = _transact(operations)
@@ -258,9 +253,8 @@ def replace_type(type_item: dict, identifier: str) -> dict:
 
 def delete_type(type_item: dict) -> None:
     """Soft-delete a type and release its identifier for reuse; raises Stale when it changed."""
-    condition, names, values = _replace_condition(type_item.get("version"))
     deleted = {**_next_version(type_item), "safe_deleted": True, "GSI1PK": f"{PAGECATTYPE}#DELETED"}
-    if _transact([_put(deleted, condition, values, names),
+    if _transact([_replace(deleted, type_item.get("version")),
                   _claim_release(type_item["identifier"], int(type_item["id"]))]) is not None:
         raise Stale()
 
