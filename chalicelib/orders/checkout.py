@@ -30,13 +30,12 @@ from chalicelib.catalog.reference import catalog_snapshot
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.observability import metric
-from chalicelib.core.store import db
+from chalicelib.core.store import write
 from chalicelib.core.store.entities import now_iso
 from chalicelib.core.store.parallel import together
 from chalicelib.methods import service as methods
-from chalicelib.orders import sales, stats, stock, views
+from chalicelib.orders import stats, stock, store, views
 from chalicelib.orders.schemas import CHECKOUT
-from chalicelib.orders.store import ORDERS_LIST, order_key, user_order_key
 
 ATTEMPTS = 3
 
@@ -118,10 +117,7 @@ def _check_prices(cart: dict, found: dict[int, dict]) -> None:
 def _build_order(cart: dict, data: dict, number: int) -> dict:
     token = str(uuid.uuid4())
     stamp = now_iso()
-    order = {
-        **order_key(token),
-        "GSI1PK": ORDERS_LIST,
-        "GSI1SK": f"{stamp}#{token}",
+    order = {  # its keys are the store's (store.save_order)
         "token": token,
         "number": number,
         "create_at": stamp,
@@ -156,24 +152,17 @@ def _variant_events(order: dict, found: dict[int, dict]) -> list[tuple[str, dict
     return result
 
 
-def _operations(cart: dict, order: dict, found: dict[int, dict]) -> list[dict]:
-    ops = [
-        {"Put": {"table": "main", "item": order, "condition": "attribute_not_exists(PK)"}},
-        cart_service.ordered_operation(cart, order["token"]),
-        *stock.operations(stock.quantities(order["lines"]), found, take=True),
-        *[sales.add_operation(pid, sum(skus.values())) for pid, skus in stock.quantities(order["lines"]).items()],
-        stats.counter_operation(order),
-    ]
-    if order.get("user"):
-        ops.append({"Put": {"table": "main", "item": {**user_order_key(order["user"], order["create_at"],
-                                                                        order["token"]), "token": order["token"]}}})
+def _save(cart: dict, order: dict, found: dict[int, dict]) -> None:
+    """The order with everything it changes, in one transaction (store.save_order)."""
+    bought = stock.quantities(order["lines"])
     payload = views.event_payload(order, session_id=order.get("session_id"))
-    ops.append(events.outbox_put_batch([("ORDER_SAVE", payload), *_variant_events(order, found)]))
-    return ops
-
-
-def _stock_index(ops: list[dict]) -> range:
-    return range(2, 2 + sum(1 for op in ops[2:] if "Update" in op and op["Update"]["key"]["SK"] == "PRODUCT"))
+    store.save_order(
+        order,
+        cart_write=cart_service.ordered_operation(cart, order["token"]),
+        stock_writes=stock.operations(bought, found, take=True),
+        counter_writes=[*[store.units_sold_write(pid, sum(skus.values())) for pid, skus in bought.items()],
+                        stats.counter_operation(order)],
+        event=events.outbox_put_batch([("ORDER_SAVE", payload), *_variant_events(order, found)]))
 
 
 def place_order(body) -> tuple[str, int]:
@@ -181,46 +170,55 @@ def place_order(body) -> tuple[str, int]:
     data = CHECKOUT.validate(body)
     if not data["agreed_to_terms"]:
         raise CheckoutError("You must agree to the terms")
-    for _ in range(ATTEMPTS):
-        # Independent reads together (core/store/parallel.py): the cart, and the methods its choices must
-        # still be (one consistent Query of their partition, whatever the cart chose).
-        cart, offers = together(lambda: cart_service.read_cart(data["cart_token"]), methods.read_offers)
-        if cart is None:
-            raise CheckoutError("Cart does not exist")
-        if cart.get("order_token"):
-            return cart["order_token"], 201
-        _check_cart(cart)
-        cart["shipping_method_country"] = _fresh_method(cart, "shipping", offers)
-        cart["payment_method_country"] = _fresh_method(cart, "payment", offers)
-        if int(cart["payment_method_country"]["id"]) not in cart["shipping_method_country"]["payment_methods"]:
-            raise CheckoutError("The chosen payment method is no longer offered with the shipping method.")
-        # The products (stock, prices) and the order number together: a checkout the products refuse
-        # leaves a gap in the numbers, as a retried transaction always did (numbers are unique, not dense).
-        found, number = together(partial(_check_products, cart), partial(db.next_id, "order"))
-        _check_prices(cart, found)
-        try:
-            order = _build_order(cart, data, number)
-            ops = _operations(cart, order, found)
-        except stock.StockShort as short:
-            raise CheckoutError(stock.shortage_message(short.shortages)) from None
-        try:
-            db.transact(ops)
-        except db.TransactionFailed as failure:
-            _explain(failure, ops, order, found)
-            continue  # the cart changed or was just ordered by a concurrent submit: look again
-        metric("OrdersPlaced", currency=order["currency"]["code"])
-        metric("OrderValue", float(order["totals"]["total_incl_vat"]), "None", currency=order["currency"]["code"])
-        return order["token"], 201
-    raise Conflict("The cart changed while it was being ordered; try again.")
+    try:
+        token = write.retrying(partial(_attempt, data), attempts=ATTEMPTS, again=_concurrent_change)
+    except write.Stale:
+        raise Conflict("The cart changed while it was being ordered; try again.") from None
+    return token, 201
 
 
-def _explain(failure: db.TransactionFailed, ops: list[dict], order: dict, found: dict[int, dict]) -> None:
+def _concurrent_change(error: Exception) -> bool:
+    """Worth another attempt: the transaction found the cart, the order number or the stock changed since
+    they were read (a failed stock condition was explained first: see `_attempt`)."""
+    return isinstance(error, store.Changed)
+
+
+def _attempt(data: dict) -> str:
+    """One checkout of the cart as it is now: the order's token (a new order, or the one the cart was
+    already ordered with). Raises store.Changed when the transaction found something changed meanwhile."""
+    # Independent reads together (core/store/parallel.py): the cart, and the methods its choices must
+    # still be (one consistent Query of their partition, whatever the cart chose).
+    cart, offers = together(lambda: cart_service.read_cart(data["cart_token"]), methods.read_offers)
+    if cart is None:
+        raise CheckoutError("Cart does not exist")
+    if cart.get("order_token"):
+        return cart["order_token"]
+    _check_cart(cart)
+    cart["shipping_method_country"] = _fresh_method(cart, "shipping", offers)
+    cart["payment_method_country"] = _fresh_method(cart, "payment", offers)
+    if int(cart["payment_method_country"]["id"]) not in cart["shipping_method_country"]["payment_methods"]:
+        raise CheckoutError("The chosen payment method is no longer offered with the shipping method.")
+    # The products (stock, prices) and the order number together: a checkout the products refuse
+    # leaves a gap in the numbers, as a retried transaction always did (numbers are unique, not dense).
+    found, number = together(partial(_check_products, cart), store.next_order_number)
+    _check_prices(cart, found)
+    order = _build_order(cart, data, number)
+    try:
+        _save(cart, order, found)
+    except stock.StockShort as short:
+        raise CheckoutError(stock.shortage_message(short.shortages)) from None
+    except store.StockChanged:
+        _explain(order, found)
+        raise  # the stock is there after all (another variant's place moved): look again
+    metric("OrdersPlaced", currency=order["currency"]["code"])
+    metric("OrderValue", float(order["totals"]["total_incl_vat"]), "None", currency=order["currency"]["code"])
+    return order["token"]
+
+
+def _explain(order: dict, found: dict[int, dict]) -> None:
     """A stock condition failed: answer which variant ran short (read again)."""
-    reasons = failure.args[0]
-    if any(reasons[i] == "ConditionalCheckFailed" for i in _stock_index(ops)):
-        fresh = stock.load_products(found)
-        try:
-            stock.operations(stock.quantities(order["lines"]), fresh, take=True)
-        except stock.StockShort as short:
-            raise CheckoutError(stock.shortage_message(short.shortages)) from None
-
+    fresh = stock.load_products(found)
+    try:
+        stock.operations(stock.quantities(order["lines"]), fresh, take=True)
+    except stock.StockShort as short:
+        raise CheckoutError(stock.shortage_message(short.shortages)) from None

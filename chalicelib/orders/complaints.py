@@ -1,23 +1,20 @@
 """Complaints about an order's items (contract O4, O9): returns and warranty claims.
 
 A complaint lives inside its order item (`complaints`: the order detail shows them per line) and has
-a global integer id; a pointer item `PK = "COMPLAINT#<id>"`, `SK = "COMPLAINT"` names its order, so the
-dashboard's `PUT order/dashboard/complaint/<id>/` finds it with one GetItem. Each change is one
-transaction with its event (ORDER_ITEM_COMPLAINT_CREATED / _UPDATED: the e-mails to the customer).
+a global integer id; a pointer item (keys.complaint_pointer_key) names its order, so the dashboard's
+`PUT order/dashboard/complaint/<id>/` finds it with one GetItem. Each change is one transaction with its
+event (ORDER_ITEM_COMPLAINT_CREATED / _UPDATED: the e-mails to the customer).
 """
 
 from __future__ import annotations
 
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
-from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
+from chalicelib.orders import store
+from chalicelib.orders.keys import complaint_pointer_key as pointer_key  # noqa: F401 (the importer's name)
 from chalicelib.orders.schemas import COMPLAINT, COMPLAINT_STATUS
-from chalicelib.orders.store import get_order, order_key
-
-
-def pointer_key(complaint_id: int) -> dict:
-    return {"PK": f"COMPLAINT#{int(complaint_id)}", "SK": "COMPLAINT"}
+from chalicelib.orders.store import get_order
 
 
 def _payload(order: dict, complaint: dict, **extra) -> dict:
@@ -43,16 +40,10 @@ def create(body) -> dict:
         raise ValidationError.field("order", f'Invalid pk "{data["order"]}" - object does not exist.')
     if not any(int(line["id"]) == data["cart_item"] for line in order["lines"]):
         raise ValidationError.field("cart_item", "This item is not part of the order.")
-    complaint = {"id": db.next_id("complaint"), "cart_item": data["cart_item"], "type": data["type"],
+    complaint = {"id": store.next_complaint_id(), "cart_item": data["cart_item"], "type": data["type"],
                  "status": "CREATED", "description": data["description"], "create_at": now_iso()}
-    db.transact([
-        {"Update": {"table": "main", "key": order_key(order["token"]),
-                    "expression": "SET complaints = list_append(if_not_exists(complaints, :empty), :c)",
-                    "condition": "attribute_exists(PK)", "values": {":empty": [], ":c": [complaint]}}},
-        {"Put": {"table": "main", "item": {**pointer_key(complaint["id"]), "order": order["token"]},
-                 "condition": "attribute_not_exists(PK)"}},
-        events.outbox_put("ORDER_ITEM_COMPLAINT_CREATED", _payload(order, complaint)),
-    ])
+    store.add_complaint(order["token"], complaint,
+                        events.outbox_put("ORDER_ITEM_COMPLAINT_CREATED", _payload(order, complaint)))
     return {"cart_item": data["cart_item"], "order": order["token"], "description": data["description"],
             "type": data["type"]}
 
@@ -61,10 +52,10 @@ def set_status(complaint_id, body) -> None:
     """O4: 204; 404 (empty) for an unknown complaint."""
     data = COMPLAINT_STATUS.validate(body)
     try:
-        pointer = db.get("main", pointer_key(int(complaint_id)), consistent=True)
+        order_token = store.complaint_order_token(int(complaint_id))
     except (TypeError, ValueError):
-        pointer = None
-    order = get_order(pointer["order"]) if pointer else None
+        order_token = None
+    order = get_order(order_token) if order_token else None
     complaints = (order or {}).get("complaints") or []
     index = next((i for i, c in enumerate(complaints) if int(c["id"]) == int(complaint_id)), None)
     if index is None:
@@ -74,14 +65,7 @@ def set_status(complaint_id, body) -> None:
         return
     changed = {**current, "status": data["status"]}
     try:
-        db.transact([
-            {"Update": {"table": "main", "key": order_key(order["token"]),
-                        "expression": f"SET complaints[{index}].#s = :s",
-                        "condition": f"complaints[{index}].id = :id AND complaints[{index}].#s = :old",
-                        "names": {"#s": "status"},
-                        "values": {":s": data["status"], ":id": int(complaint_id), ":old": current["status"]}}},
-            events.outbox_put("ORDER_ITEM_COMPLAINT_UPDATED",
-                              _payload(order, changed, previous_status=current["status"])),
-        ])
-    except db.TransactionFailed:
+        store.change_complaint_status(order["token"], index, current, data["status"], events.outbox_put(
+            "ORDER_ITEM_COMPLAINT_UPDATED", _payload(order, changed, previous_status=current["status"])))
+    except store.Changed:
         raise Conflict("The complaint changed meanwhile; reload and try again.") from None

@@ -17,10 +17,9 @@ from chalicelib.cart import service as cart_service
 from chalicelib.cart import views as cart_views
 from chalicelib.cart.schemas import UPDATE_QUANTITY
 from chalicelib.core.http.errors import ApiError, Conflict
-from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
-from chalicelib.orders import sales, stats, stock
-from chalicelib.orders.store import get_order, order_key
+from chalicelib.orders import stats, stock, store
+from chalicelib.orders.store import get_order
 
 EDITABLE = ("PENDING", "PROCESSING")
 
@@ -53,7 +52,7 @@ def set_info(token: str, name: str, body) -> None:
     fields = {name: {"id": 1, **data}, "update_at": now_iso()}
     if name == "shipping_info" and data.get("email"):
         fields["customer_email"] = data["email"]
-    db.update("main", order_key(order["token"]), set_fields=fields, condition="attribute_exists(PK)")
+    store.set_order_fields(order["token"], fields)
 
 
 def _write(order: dict, new_lines: list[dict]) -> None:
@@ -77,29 +76,22 @@ def _write(order: dict, new_lines: list[dict]) -> None:
         raise ApiError({"error": "Change one item of a product at a time."}, 400)
     found = stock.load_products(set(take) | set(give))
     try:
-        ops = stock.operations(take, found, take=True) + stock.operations(give, found, take=False)
+        writes = stock.operations(take, found, take=True) + stock.operations(give, found, take=False)
     except stock.StockShort as short:
         raise ApiError({"error": stock.shortage_message(short.shortages)}, 400) from None
     changed = {**order, "lines": new_lines}
     changed["totals"] = lines.totals(changed)
     units = {pid: sum(after.values()) - sum(old_quantities.get(pid, {}).values())
              for pid, after in {**{p: {} for p in old_quantities}, **new_quantities}.items()}
-    ops += [sales.add_operation(pid, delta) for pid, delta in units.items() if delta]
+    writes += [store.units_sold_write(pid, delta) for pid, delta in units.items() if delta]
     difference = {"currency": order["currency"], "create_at": order["create_at"],
                   "lines": [{"product_id": pid, "quantity": delta} for pid, delta in units.items() if delta],
                   "totals": {"items_incl_vat": changed["totals"]["items_incl_vat"]
                              - Decimal(order["totals"]["items_incl_vat"])}}
-    counter = stats.counter_operation(difference)
-    counter["Update"]["values"][":o"] = counter["Update"]["values"][":c"] = 0  # still the same one order
-    ops.append(counter)
-    ops.insert(0, {"Update": {"table": "main", "key": order_key(order["token"]),
-                              "expression": "SET #l = :l, totals = :t, update_at = :now, version = version + :one",
-                              "condition": "version = :v", "names": {"#l": "lines"},
-                              "values": {":l": new_lines, ":t": changed["totals"], ":now": now_iso(), ":one": 1,
-                                         ":v": order["version"]}}})
+    writes.append(stats.counter_operation(difference, new_order=False))
     try:
-        db.transact(ops)
-    except db.TransactionFailed:
+        store.change_lines(order, new_lines, changed["totals"], now_iso(), writes=writes)
+    except store.Changed:
         raise Conflict("The order or its products changed meanwhile; reload and try again.") from None
 
 

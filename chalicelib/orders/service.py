@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from chalicelib.core import events, providers
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
-from chalicelib.core.store import db
 from chalicelib.core.store.entities import now_iso
-from chalicelib.orders import sales, stats, stock, views
-from chalicelib.orders.store import ORDERS_LIST, get_order, order_key
+from chalicelib.core.store.write import Update
+from chalicelib.orders import stats, stock, store, views
+from chalicelib.orders.store import get_order
 
 STATUSES = ("PENDING", "PROCESSING", "SHIPPED", "CANCELLED")
 ORDER_MISSING = {"error": "Order does not exist"}
@@ -35,15 +35,12 @@ def dashboard_order(token: str) -> dict:
 
 def list_orders() -> list[dict]:
     """O1: newest first (one Query of the ORDERS index)."""
-    return [views.list_entry(o) for o in db.query("main", partition=("GSI1PK", ORDERS_LIST), index="GSI1",
-                                                    forward=False)]
+    return [views.list_entry(o) for o in store.list_orders()]
 
 
 def user_orders(email: str) -> list[dict]:
     """O8: the caller's orders, newest first (pointer Query, then one BatchGetItem)."""
-    pointers = list(db.query("main", partition=("PK", f"USER#{email}"), sort_prefix="ORDER#", forward=False))
-    found = {o["token"]: o for o in db.batch_get("main", [order_key(p["token"]) for p in pointers])}
-    return [views.list_entry(found[p["token"]]) for p in pointers if p["token"] in found]
+    return [views.list_entry(order) for order in store.user_orders(email)]
 
 
 def payment_block(order: dict, base_url: str) -> dict | None:
@@ -60,7 +57,7 @@ def payment_summary(order: dict) -> dict | None:
     return providers.provided(providers.ORDER_PAYMENTS).payment_summary(order)
 
 
-def _stock_operations(order: dict, take: bool) -> list[dict]:
+def _stock_operations(order: dict, take: bool) -> list[Update]:
     change = stock.quantities(order["lines"])
     found = stock.load_products(change)
     try:
@@ -69,7 +66,7 @@ def _stock_operations(order: dict, take: bool) -> list[dict]:
         raise ApiError({"error": "The order cannot be reopened: " + stock.shortage_message(short.shortages)},
                        400) from None
     sign = 1 if take else -1
-    ops += [sales.add_operation(pid, sign * sum(skus.values())) for pid, skus in change.items()]
+    ops += [store.units_sold_write(pid, sign * sum(skus.values())) for pid, skus in change.items()]
     ops.append(stats.counter_operation(order, sign))
     return ops
 
@@ -84,22 +81,18 @@ def set_status(token: str, body) -> None:
     previous = order["status"]
     if status == previous:
         return
-    ops: list[dict] = [{"Update": {"table": "main", "key": order_key(token),
-                                   "expression": "SET #s = :s, update_at = :now, version = version + :one",
-                                   "condition": "#s = :old", "names": {"#s": "status"},
-                                   "values": {":s": status, ":old": previous, ":now": now_iso(), ":one": 1}}}]
+    writes: list[Update] = []
     if status == "CANCELLED":
-        ops += _stock_operations(order, take=False)
+        writes = _stock_operations(order, take=False)
     elif previous == "CANCELLED":
-        ops += _stock_operations(order, take=True)
+        writes = _stock_operations(order, take=True)
     changed = {**order, "status": status}
     emitted = [("ORDER_STATUS_CHANGED", views.event_payload(changed, previous_status=previous))]
     if status == "SHIPPED":
         emitted.append(("REVIEW_SEND", views.event_payload(changed)))
-    ops.append(events.outbox_put_batch(emitted))
     try:
-        db.transact(ops)
-    except db.TransactionFailed:
+        store.change_status(order, status, now_iso(), writes=writes, event=events.outbox_put_batch(emitted))
+    except store.Changed:
         raise Conflict("The order or its products changed meanwhile; reload and try again.") from None
     from chalicelib.core.observability import metric
 

@@ -1,11 +1,11 @@
 """Order statistics for the dashboard (contract O2, O3), kept as daily counters.
 
-Each checkout adds to its UTC day's item `PK = "STATS"`, `SK = "DAY#<yyyy-mm-dd>"` in the order's own
-transaction: `orders`, `items` (pieces), `rev#<currency>` (item totals incl. VAT, shipping and payment
-excluded, as the original counts revenue), `cnt#<currency>` (orders in that currency) and `p#<product id>`
-(pieces of that product). A cancellation subtracts the same amounts from the order's day; reopening
-adds them back. So today's stats are one GetItem and the month's one Query of 30 items, whatever the
-number of orders.
+Each checkout adds to its UTC day's item (keys.day_key: `PK = "STATS"`, `SK = "DAY#<yyyy-mm-dd>"`) in the
+order's own transaction (`store.day_figures_write`): `orders`, `items` (pieces), `rev#<currency>` (item
+totals incl. VAT, shipping and payment excluded, as the original counts revenue), `cnt#<currency>`
+(orders in that currency) and `p#<product id>` (pieces of that product). A cancellation subtracts the
+same amounts from the order's day; reopening adds them back. So today's stats are one GetItem and the
+month's one Query of 30 items, whatever the number of orders.
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from chalicelib.core.store import db
+from chalicelib.core.store.write import Update
+from chalicelib.orders import store
 
-STATS_PARTITION = "STATS"
 MONTH_DAYS = 30
 TOP_PRODUCTS = 5
-
-
-def day_key(day: dt.date) -> dict:
-    return {"PK": STATS_PARTITION, "SK": f"DAY#{day.isoformat()}"}
 
 
 def today() -> dt.date:
@@ -32,22 +28,16 @@ def order_day(order: dict) -> dt.date:
     return dt.date.fromisoformat(order["create_at"][:10])
 
 
-def counter_operation(order: dict, sign: int = 1) -> dict:
-    """An Update adding (sign=1) or removing (sign=-1) an order's figures to its day."""
-    currency = order["currency"]["code"]
-    names = {"#o": "orders", "#i": "items", "#r": f"rev#{currency}", "#c": f"cnt#{currency}"}
-    values = {":o": sign, ":i": sign * sum(int(line["quantity"]) for line in order["lines"]),
-              ":r": sign * Decimal(order["totals"]["items_incl_vat"]), ":c": sign}
-    clauses = ["#o :o", "#i :i", "#r :r", "#c :c"]
+def counter_operation(order: dict, sign: int = 1, *, new_order: bool = True) -> Update:
+    """The Update adding (sign=1) or removing (sign=-1) an order's figures to its day. An edit of an order
+    already counted passes the change of its lines (`new_order=False`): the same order, no order more."""
     per_product: dict[int, int] = {}
     for line in order["lines"]:
         per_product[int(line["product_id"])] = per_product.get(int(line["product_id"]), 0) + int(line["quantity"])
-    for n, (product_id, units) in enumerate(sorted(per_product.items())):
-        names[f"#p{n}"] = f"p#{product_id}"
-        values[f":p{n}"] = sign * units
-        clauses.append(f"#p{n} :p{n}")
-    return {"Update": {"table": "main", "key": day_key(order_day(order)), "expression": "ADD " + ", ".join(clauses),
-                       "names": names, "values": values}}
+    return store.day_figures_write(order_day(order), order["currency"]["code"], orders=sign if new_order else 0,
+                                   items=sign * sum(int(line["quantity"]) for line in order["lines"]),
+                                   revenue=sign * Decimal(order["totals"]["items_incl_vat"]),
+                                   products={product_id: sign * units for product_id, units in per_product.items()})
 
 
 def _sum_days(items: list[dict]) -> dict:
@@ -119,7 +109,7 @@ def _stats(total: dict, top: list[dict]) -> dict:
 
 def today_stats() -> dict:
     """O2. `top_selling_products` is `[null]` without sales, else the one best seller (as the original)."""
-    item = db.get("main", day_key(today()), consistent=True)
+    item = store.day_figures(today())
     total = _sum_days([item] if item else [])
     top = _top_products(total["products"], 1)
     return {**_stats(total, top or [None]), "daily_orders_count": []}
@@ -129,9 +119,7 @@ def month_stats() -> dict:
     """O3: the last 30 days including today; `daily_orders_count` from today backwards."""
     last = today()
     first = last - dt.timedelta(days=MONTH_DAYS - 1)
-    items = list(db.query("main", partition=("PK", STATS_PARTITION),
-                          sort_between=(day_key(first)["SK"], day_key(last)["SK"]), consistent=True))
-    by_day = {item["SK"]: int(item.get("orders", 0)) for item in items}
-    daily = [by_day.get(day_key(last - dt.timedelta(days=n))["SK"], 0) for n in range(MONTH_DAYS)]
-    total = _sum_days(items)
+    by_day = store.figures_by_day(first, last)
+    daily = [int(by_day.get(last - dt.timedelta(days=n), {}).get("orders", 0)) for n in range(MONTH_DAYS)]
+    total = _sum_days(list(by_day.values()))
     return {**_stats(total, _top_products(total["products"], TOP_PRODUCTS)), "daily_orders_count": daily}

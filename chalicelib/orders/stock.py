@@ -1,10 +1,9 @@
-"""Stock changes as transaction operations on the product aggregates.
+"""Stock changes as transaction writes on the product aggregates.
 
 A variant's stock lives inside its product item (`variants[i].stock_quantity`). A change is an Update of
-that element, conditional on the element still being that SKU (the list may have been edited since we
-read it) and, when stock is taken, on enough being left: stock may reach exactly 0, never below. Each
-change bumps the product's `version`, so a dashboard edit that read the product earlier retries on
-fresh data instead of writing the old stock back.
+that element (store.variant_stock_write: conditional on the element still being that SKU and, when stock
+is taken, on enough being left: stock may reach exactly 0, never below). This module decides what to
+take or give back, and refuses a shortage the products just read already show.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from chalicelib.catalog import products as catalog_products
-from chalicelib.core.store import keys
+from chalicelib.core.store.write import Update
+from chalicelib.orders import store
 
 
 class StockShort(Exception):
@@ -37,37 +37,27 @@ def quantities(lines: list[dict]) -> dict[int, dict[str, int]]:
 
 
 def operations(change: dict[int, dict[str, int]], found: dict[int, dict], *, take: bool,
-               check: bool = True) -> list[dict]:
-    """Update operations taking (take=True) or returning stock. With `check`, a shortage seen in the
-    products just read raises StockShort before anything is written; the conditions guard the rest.
-    Products or variants that no longer exist are skipped when stock is returned."""
+               check: bool = True) -> list[Update]:
+    """Writes taking (take=True) or returning stock (`store.variant_stock_write`, one per product). With
+    `check`, a shortage seen in the products just read raises StockShort before anything is written; the
+    writes' conditions guard the rest. Products or variants that no longer exist are skipped when stock is
+    returned."""
     result, shortages = [], []
     for product_id, skus in change.items():
         product = found.get(product_id)
-        clauses, conditions, names, values = ["version = if_not_exists(version, :zero) + :one"], [], {}, {
-            ":zero": 0, ":one": 1}
-        for n, (sku, quantity) in enumerate(skus.items()):
+        moves = []
+        for sku, quantity in skus.items():
             index = _index(product, sku) if product else None
             if index is None:
                 if take:
                     shortages.append((sku, 0))
                 continue
-            if take and check and int(product["variants"][index].get("stock_quantity") or 0) < quantity:
-                shortages.append((sku, int(product["variants"][index].get("stock_quantity") or 0)))
-            element = f"variants[{index}]"
-            names.update({"#sku": "sku", "#stock": "stock_quantity"})
-            values.update({f":sku{n}": sku, f":q{n}": quantity})
-            sign = "-" if take else "+"
-            clauses.append(f"{element}.#stock = {element}.#stock {sign} :q{n}")
-            conditions.append(f"{element}.#sku = :sku{n}")
-            if take:
-                conditions.append(f"{element}.#stock >= :q{n}")
-        if len(clauses) == 1:
-            continue
-        result.append({"Update": {"table": "main", "key": keys.product(product_id),
-                                  "expression": "SET " + ", ".join(clauses),
-                                  "condition": " AND ".join(["attribute_exists(PK)", *conditions]),
-                                  "names": names, "values": values}})
+            available = int(product["variants"][index].get("stock_quantity") or 0)
+            if take and check and available < quantity:
+                shortages.append((sku, available))
+            moves.append((index, sku, quantity))
+        if moves:
+            result.append(store.variant_stock_write(product_id, moves, take=take))
     if shortages:
         raise StockShort(shortages)
     return result
