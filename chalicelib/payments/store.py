@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 
 from chalicelib.core.store import db
+from chalicelib.core.store.write import Put, TransactionFailed, Write
 from chalicelib.orders import store as orders_store
 
 
@@ -56,13 +57,12 @@ def store_first_result(token: str, record: dict, existing: dict | None) -> None:
     operations = [orders_store.payment_record_operation(token, record, existing, first_data=True)]
     payment_id = record.get("payment_id")
     if payment_id:
-        operations.append({"Put": {
-            "table": "main",
-            "item": {**pointer_key(record["method"], payment_id), "order": token, "method": record["method"],
-                     "payment_id": payment_id},
+        operations.append(Put(
+            {**pointer_key(record["method"], payment_id), "order": token, "method": record["method"],
+             "payment_id": payment_id},
             # The same method id for another order would send that order's callbacks here.
-            "condition": "attribute_not_exists(PK) OR #o = :token",
-            "names": {"#o": "order"}, "values": {":token": token}}})
+            condition="attribute_not_exists(PK) OR #o = :token",
+            names={"#o": "order"}, values={":token": token}))
     _transact(operations)
 
 
@@ -84,10 +84,10 @@ def touch_checked(token: str, at: str) -> None:
     orders_store.touch_payment_checked(token, at)
 
 
-def _transact(operations: list[dict]) -> None:
+def _transact(operations: list[Write]) -> None:
     try:
         db.transact(operations)
-    except db.TransactionFailed as error:
+    except TransactionFailed as error:
         if "ConditionalCheckFailed" in error.reasons:
             raise Conflict(str(error)) from None
         raise
