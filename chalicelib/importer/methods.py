@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.core.store import db
+from chalicelib.importer import store
 from chalicelib.importer.placeholders import Placeholders
-from chalicelib.importer.source import Dump, Report, as_int, raise_counter
+from chalicelib.importer.source import Dump, Report, as_int
 from chalicelib.importer.sqldump import flag
 from chalicelib.importer.taxonomy import reference_item, stamps
 from chalicelib.localization import service as localization
@@ -174,13 +174,13 @@ def plan_methods(dump: Dump, report: Report, vat_group_ids: dict[int, int] | Non
 
 def existing_items() -> dict[str, dict]:
     """Every item of the METHODS partition (deleted ones too), by sort key, in one Query."""
-    return {item["SK"]: item for item in db.query("main", partition=("PK", PARTITION), consistent=True)}
+    return store.partition_items(PARTITION)
 
 
 def conflicts(plan: MethodsPlan, existing: dict[str, dict]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for planned in plan.items:
-        current = existing.get(planned.item["SK"])
+        current = existing.get(store.sort_key(planned.item))
         if current is not None and current.get("create_at") != planned.item["create_at"]:
             found.setdefault(planned.entity, []).append(int(planned.item["id"]))
     return found
@@ -191,7 +191,7 @@ def write(plan: MethodsPlan, existing: dict[str, dict], report: Report) -> None:
     kept: set[tuple[str, int]] = set()  # methods and payment rows held by other items (skip mode)
     for planned in plan.items:
         item = planned.item
-        current = existing.get(item["SK"])
+        current = existing.get(store.sort_key(item))
         method_ref = (planned.kind.name, int(item.get(planned.kind.method_field) or 0))
         if current is not None:
             ours = current.get("create_at") == item["create_at"]
@@ -206,12 +206,10 @@ def write(plan: MethodsPlan, existing: dict[str, dict], report: Report) -> None:
             item = {**item, "payment_methods": [p for p in item["payment_methods"] if ("payment_rows", p) not in kept]}
         if planned.image:
             placeholders.ensure(planned.entity, planned.image, int(item["id"]))
-        try:
-            db.put_new("main", item)
-        except db.ConditionFailed:  # written meanwhile by someone else
+        if not store.create_item(item):  # written meanwhile by someone else
             report.add(planned.entity, "conflict_kept")
             continue
         report.add(planned.entity, "created")
     for counter, highest in plan.max_ids.items():  # past the dump's ids, deleted rows' too
         if highest:
-            raise_counter(counter, highest)
+            store.raise_counter(counter, highest)

@@ -34,13 +34,13 @@ from chalicelib.core import money
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.validation import normalize_email
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
-from chalicelib.importer.source import Dump, Report, as_int, raise_counter, timestamp
+from chalicelib.importer import store
+from chalicelib.importer.source import Dump, Report, as_int, timestamp
 from chalicelib.importer.sqldump import flag
 from chalicelib.methods import service as methods
-from chalicelib.orders import complaints, sales, stats
+from chalicelib.orders import store as orders_store
+from chalicelib.orders.keys import listed_order_keys
 from chalicelib.orders.service import STATUSES
-from chalicelib.orders.store import ORDERS_LIST, order_key, user_order_key
 
 TABLES = ("order_order", "cart_cart", "cart_cartitem", "country_billinginfo", "country_shippinginfo")
 
@@ -112,9 +112,7 @@ def _order(row: dict, cart: dict, dump_lines: list[dict], infos: dict, products:
     token = str(row["token"]).lower()
     user = cart.get("user_id")
     order = {
-        **order_key(token),
-        "GSI1PK": ORDERS_LIST,
-        "GSI1SK": f"{stamp}#{token}",
+        **listed_order_keys(token, stamp),
         "token": token,
         "create_at": stamp,
         "update_at": stamp,
@@ -148,21 +146,16 @@ def _order(row: dict, cart: dict, dump_lines: list[dict], infos: dict, products:
     return order
 
 
-def _operations(order: dict) -> list[dict]:
-    ops = [{"Put": {"table": "main", "item": order, "condition": "attribute_not_exists(PK)"}}]
-    ops += [{"Put": {"table": "main", "item": {**complaints.pointer_key(c["id"]), "order": order["token"]},
-                     "condition": "attribute_not_exists(PK)"}} for c in order["complaints"]]
-    if order["user"]:
-        ops.append({"Put": {"table": "main", "item": {**user_order_key(order["user"], order["create_at"],
-                                                                        order["token"]), "token": order["token"]}}})
-    if order["status"] != "CANCELLED" and order["lines"] and order["currency"]["code"]:
-        ops.append(stats.counter_operation(order))
-        units: dict[int, int] = {}
-        for line in order["lines"]:
-            if line["product_id"] is not None:
-                units[line["product_id"]] = units.get(line["product_id"], 0) + int(line["quantity"])
-        ops += [sales.add_operation(product_id, n) for product_id, n in sorted(units.items())]
-    return ops
+def _sold(order: dict) -> dict[int, int] | None:
+    """Units per product the order adds to the sales counters, None when it counts in no figures (a
+    CANCELLED order gave them back; an order without lines or currency has none)."""
+    if order["status"] == "CANCELLED" or not order["lines"] or not order["currency"]["code"]:
+        return None
+    units: dict[int, int] = {}
+    for line in order["lines"]:
+        if line["product_id"] is not None:
+            units[line["product_id"]] = units.get(line["product_id"], 0) + int(line["quantity"])
+    return units
 
 
 def _complaints(dump: Dump, report: Report) -> dict[str, list[dict]]:
@@ -185,7 +178,7 @@ def import_orders(dump: Dump, report: Report) -> set[str]:
     report.add("carts", "skipped_not_ordered", len(set(carts) - ordered))
     if not rows:
         return set()
-    existing = {item["token"] for item in db.batch_get("main", [order_key(str(r["token"]).lower()) for r in rows])}
+    existing = store.present_orders([str(r["token"]).lower() for r in rows])
     pending = [r for r in rows if str(r["token"]).lower() not in existing]
     report.add("orders", "existing", len(rows) - len(pending))
     if not pending:
@@ -193,7 +186,7 @@ def import_orders(dump: Dump, report: Report) -> set[str]:
     found_complaints = _complaints(dump, report)
     highest = max((int(r["id"]) for r in dump.rows("order_orderitemcomplaint")), default=0)
     if highest:
-        raise_counter("complaint", highest)  # complaint ids as in the dump; new ones come after them
+        store.raise_counter("complaint", highest)  # complaint ids as in the dump; new ones come after them
     items: dict[str, list[dict]] = {}
     for item in sorted(dump.live("cart_cartitem"), key=lambda i: int(i["id"])):
         items.setdefault(str(item["cart_id"]).lower(), []).append(item)
@@ -211,10 +204,8 @@ def import_orders(dump: Dump, report: Report) -> set[str]:
         order["complaints"] = [c for c in found_complaints.get(order["token"], [])
                                if c["cart_item"] in {line["id"] for line in order["lines"]}]
         report.add("complaints", "created", len(order["complaints"]))
-        order["number"] = db.next_id("order")
-        try:
-            db.transact(_operations(order))
-        except db.TransactionFailed:  # written meanwhile (a concurrent run)
+        order["number"] = orders_store.next_order_number()
+        if not store.save_order(order, _sold(order)):  # written meanwhile (a concurrent run)
             report.add("orders", "existing")
             existing.add(order["token"])
             continue

@@ -23,8 +23,8 @@ from functools import cache
 from botocore.exceptions import ClientError
 
 from chalicelib.core import media
+from chalicelib.core.aws import aws_client
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db
 from chalicelib.importer.source import Report
 
 SIZE = 480
@@ -103,7 +103,7 @@ def _listed(prefixes: set[str]) -> set[str]:
     """The keys in the media bucket under these prefixes (1,000 a call: cheaper than a HEAD per key).
     core/media.py has no listing; this reads the bucket media.store writes to, as media.exists does."""
     found: set[str] = set()
-    paginator = db.aws_client("s3").get_paginator("list_objects_v2")
+    paginator = aws_client("s3").get_paginator("list_objects_v2")
     for prefix in sorted(prefixes):
         for page in paginator.paginate(Bucket=get_settings().media_bucket, Prefix=prefix):
             found.update(entry["Key"] for entry in page.get("Contents", []))

@@ -24,15 +24,15 @@ load; the original's files can be copied over them under the same keys.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from chalicelib.catalog import listing
 from chalicelib.catalog import products as catalog_products
 from chalicelib.core import events
-from chalicelib.core.store import db, keys, recent
+from chalicelib.core.store import keys
+from chalicelib.importer import store
 from chalicelib.importer.placeholders import Placeholders
-from chalicelib.importer.source import Dump, Report, as_int, json_value, raise_counter
+from chalicelib.importer.source import Dump, Report, as_int, json_value
 from chalicelib.importer.sqldump import flag
 from chalicelib.importer.taxonomy import EPOCH, stamps
 
@@ -142,9 +142,7 @@ def plan_products(dump: Dump, report: Report, *, category_ids: set[int], product
         entries = sorted(media.get(product_id, []),
                          key=lambda m: (m["sort_order"] is None, m["sort_order"] or 0, m["id"]))
         plan.items.append({
-            **keys.product(product_id),
-            "GSI2PK": keys.PRODUCTS_LIST,
-            "GSI2SK": f"{product_id:012d}",
+            **store.listed_product_keys(product_id),
             "id": product_id,
             "published": flag(row.get("published")),
             "category": category,
@@ -175,25 +173,6 @@ class Existing:
     confirmed: set[int] = field(default_factory=set)  # written by an earlier run, complete: nothing to check
 
 
-def _batch_get_fields(key_list: list[dict], fields: tuple[str, ...]) -> list[dict]:
-    """BatchGetItem of only some attributes (whole product items are large; the checks need a few)."""
-    names = {f"#f{index}": name for index, name in enumerate(fields)}
-    found: list[dict] = []
-    name = db.table("main")
-    for start in range(0, len(key_list), 100):
-        pending = {name: {"Keys": [db.serialize(k) for k in key_list[start:start + 100]],
-                          "ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}}
-        delay = 0.05
-        while pending:
-            response = db.client().batch_get_item(RequestItems=pending)
-            found += [db.deserialize(raw) for raw in response.get("Responses", {}).get(name, [])]
-            pending = response.get("UnprocessedKeys") or {}
-            if pending:
-                time.sleep(delay)
-                delay = min(delay * 2, 2.0)
-    return found
-
-
 def existing(plan: ProductPlan) -> Existing:
     """What the table already holds under the plan's keys.
 
@@ -201,21 +180,20 @@ def existing(plan: ProductPlan) -> Existing:
     import's own and complete (a run writes claims, then products, then listings): nothing of it is
     read. The others (normally all on a first run, none on a re-run) are looked up: the product's id and
     `create_at` (BatchGetItem, 100 keys a call), its SKU and media-id claims."""
-    listings = _read_listings({p.get("category") for p in plan.items})
+    listings = store.listings({p.get("category") for p in plan.items})
     confirmed = {int(p["id"]) for p in plan.items
                  if listings[p.get("category")][0].get(int(p["id"])) == listing.entry_for(p)}
     unconfirmed = [p for p in plan.items if int(p["id"]) not in confirmed]
-    found = _batch_get_fields([keys.product(int(p["id"])) for p in unconfirmed], HEAD_FIELDS)
-    claims = db.batch_get("main", [keys.unique("SKU", v["sku"]) for p in unconfirmed for v in p["variants"]])
-    media_claims = db.batch_get("main", [keys.unique("PRODUCTMEDIA", int(m["id"])) for p in unconfirmed
-                                         for m in p["media"]])
+    found = store.products([int(p["id"]) for p in unconfirmed], HEAD_FIELDS)
+    sku_claims = store.claim_owners([("SKU", v["sku"]) for p in unconfirmed for v in p["variants"]])
+    media_claims = store.claim_owners([("PRODUCTMEDIA", int(m["id"])) for p in unconfirmed for m in p["media"]])
     heads = {int(item["id"]): item for item in found}
     heads.update({int(p["id"]): {"id": int(p["id"]), "create_at": p["create_at"]} for p in plan.items
                   if int(p["id"]) in confirmed})
     return Existing(
         products=heads,
-        sku_owners={c["PK"].split("#", 2)[2]: int(c["owner"]) for c in claims},
-        media_owners={int(c["PK"].split("#", 2)[2]): int(c["owner"]) for c in media_claims},
+        sku_owners={sku: owner for (_kind, sku), owner in sku_claims.items()},
+        media_owners={media_id: owner for (_kind, media_id), owner in media_claims.items()},
         listings=listings,
         confirmed=confirmed,
     )
@@ -247,25 +225,23 @@ def conflicts(plan: ProductPlan, found: Existing) -> dict[str, list]:
 
 # --- writing -------------------------------------------------------------------------------------------
 
+Claim = tuple[str, object, int]  # (kind, value, product id): "SKU" / sku, or "PRODUCTMEDIA" / media id
+
+
+def _claims(item: dict) -> list[Claim]:
+    product_id = int(item["id"])
+    return ([("SKU", v["sku"], product_id) for v in item.get("variants", [])]
+            + [("PRODUCTMEDIA", int(m["id"]), product_id) for m in item.get("media", [])])
+
+
+def _claim_item(claim: Claim) -> dict:
+    kind, value, product_id = claim
+    return {**keys.unique(kind, value), "owner": product_id}
+
+
 def claim_items(item: dict) -> list[dict]:
     """The SKU claims and media-id claims of a product (what `_save` and `add_media` write for it)."""
-    product_id = int(item["id"])
-    return ([{**keys.unique("SKU", v["sku"]), "owner": product_id} for v in item.get("variants", [])]
-            + [{**keys.unique("PRODUCTMEDIA", int(m["id"])), "owner": product_id} for m in item.get("media", [])])
-
-
-def batch_put(logical: str, items: list[dict]) -> None:
-    """BatchWriteItem, 25 items a call, retrying unprocessed items with backoff."""
-    name = db.table(logical)
-    for start in range(0, len(items), 25):
-        pending = {name: [{"PutRequest": {"Item": db.serialize(i)}} for i in items[start:start + 25]]}
-        delay = 0.05
-        while pending:
-            pending = db.client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            if pending:
-                time.sleep(delay)
-                delay = min(delay * 2, 2.0)
-    recent.forget(items)  # written around db: a storefront read in this process must not keep the old ones
+    return [_claim_item(claim) for claim in _claims(item)]
 
 
 def _without_conflicts(item: dict, found: Existing, report: Report) -> dict:
@@ -278,42 +254,26 @@ def _without_conflicts(item: dict, found: Existing, report: Report) -> dict:
     return {**item, "variants": variants, "media": media}
 
 
-def _missing_claims(products: list[dict], found: Existing) -> list[dict]:
+def _owners(found: Existing, kind: str) -> dict:
+    return found.sku_owners if kind == "SKU" else found.media_owners
+
+
+def _missing_claims(products: list[dict], found: Existing) -> list[Claim]:
     """Claims of these products that nobody holds yet (one held by another product is a conflict)."""
-    missing = []
-    for product in products:
-        for claim in claim_items(product):
-            kind, value = claim["PK"].split("#", 2)[1:]
-            holder = (found.sku_owners.get(value) if kind == "SKU" else found.media_owners.get(int(value)))
-            if holder is None:
-                missing.append(claim)
-    return missing
+    return [claim for product in products for claim in _claims(product)
+            if _owners(found, claim[0]).get(claim[1]) is None]
 
 
-def _learn_claims(found: Existing, claims: list[dict]) -> None:
+def _learn_claims(found: Existing, claims: list[Claim]) -> None:
     """Read the holders of these claims into `found` (claims not looked up before)."""
-    for claim in db.batch_get("main", [{"PK": c["PK"], "SK": c["SK"]} for c in claims]) if claims else []:
-        kind, value = claim["PK"].split("#", 2)[1:]
-        if kind == "SKU":
-            found.sku_owners[value] = int(claim["owner"])
-        else:
-            found.media_owners[int(value)] = int(claim["owner"])
+    for (kind, value), owner in store.claim_owners([(kind, value) for kind, value, _owner in claims]).items():
+        _owners(found, kind)[value] = owner
 
 
 def _stored(product: dict) -> dict:
     """A product as read back, with its references as ints again (DynamoDB answers numbers as Decimal)."""
     return {**product, **{name: int(product[name]) for name in ("id", "category", "type_id")
                           if product.get(name) is not None}}
-
-
-def _read_listings(category_ids: set) -> dict:
-    """{category: (entries, version)} of these categories' listings (one BatchGetItem)."""
-    stored = {item["PK"]: item for item in db.batch_get("main", [keys.category_listing(c) for c in category_ids])}
-    result = {}
-    for category_id in category_ids:
-        current = stored.get(keys.category_listing(category_id)["PK"])
-        result[category_id] = (listing.decode(current), int(current.get("version", 0)) if current else 0)
-    return result
 
 
 def write(plan: ProductPlan, found: Existing, report: Report, *, emit_events: bool) -> None:
@@ -339,44 +299,41 @@ def write(plan: ProductPlan, found: Existing, report: Report, *, emit_events: bo
         else:
             report.add("products", "conflict_kept")
 
-    listings = dict(found.listings) or _read_listings({p.get("category") for p in plan.items})
+    listings = dict(found.listings) or store.listings({p.get("category") for p in plan.items})
     listed = {product_id for entries, _version in listings.values() for product_id in entries}
     # An earlier run's product missing from its listing or claims: interrupted, moved or deleted since.
     # The stored product tells (it is read whole only for these, normally none).
     suspicious = [p for p in present if int(p["id"]) not in listed or _missing_claims([p], found)]
-    repairs = [_stored(p) for p in db.batch_get("main", [keys.product(int(p["id"])) for p in suspicious])
+    repairs = [_stored(p) for p in store.products([int(p["id"]) for p in suspicious])
                if not p.get("safe_deleted")] if suspicious else []
     unread = {p.get("category") for p in repairs} - set(listings)
     if unread:
-        listings.update(_read_listings(unread))
+        listings.update(store.listings(unread))
     _learn_claims(found, _missing_claims(repairs, found))  # SKUs added since: their claims
 
 
     new_claims = _missing_claims(created, found)
     repaired = _missing_claims(repairs, found)  # from the stored product: its variants may have changed since
-    batch_put("main", new_claims + repaired)
+    store.put_items([_claim_item(claim) for claim in new_claims + repaired])
     # Before the products: a run interrupted after them would see them complete and write no images.
     Placeholders(report).ensure_all("media", [(entry["key"], int(product["id"])) for product in created
                                               for entry in product["media"]])
-    batch_put("main", created)
+    store.put_items(created)
     written = 0
     for category_id, (entries, version) in listings.items():
         missing = {int(p["id"]): listing.entry_for(p) for p in [*created, *repairs]
                    if p.get("category") == category_id and int(p["id"]) not in entries}
         if not missing:
             continue
-        operation = listing.write_operation(category_id, {**entries, **missing}, version)["Put"]
-        try:
-            db.put("main", operation["item"], condition=operation["condition"], values=operation["values"])
+        if store.write_listing(category_id, {**entries, **missing}, version):
             written += 1
-        except db.ConditionFailed:
+        else:
             report.add("listings", "failed")
             report.log(f"  the listing of category {category_id} changed while importing; run the import again "
                        f"to add the products missing from it")
     report.add("listings", "written", written)
     if emit_events:
-        outbox = [events.outbox_put_batch(catalog_products.change_events(None, p)) for p in created]
-        batch_put("outbox", [o["Put"]["item"] for o in outbox if o])
+        store.record_events([events.outbox_put_batch(catalog_products.change_events(None, p)) for p in created])
 
     report.add("products", "created", len(created))
     report.add("variants", "created", sum(len(p["variants"]) for p in created))
@@ -387,4 +344,4 @@ def write(plan: ProductPlan, found: Existing, report: Report, *, emit_events: bo
                                                    listings[p.get("category")][0]))
     for counter, highest in plan.max_ids.items():
         if highest:
-            raise_counter(counter, highest)
+            store.raise_counter(counter, highest)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from chalicelib.catalog import products as catalog_products
-from chalicelib.core.store import db
+from chalicelib.core.store import keys
+from chalicelib.importer import store as importer_store
 from chalicelib.importer.source import Dump, Report, as_int, timestamp
 from chalicelib.orders.store import order_key
 from chalicelib.reviews import service as review_rules
@@ -61,13 +62,13 @@ def import_reviews(dump: Dump, report: Report, imported_orders: set[str]) -> Non
         if rating is None or not 0 <= rating <= 100:
             _skip(report, "rating_out_of_range")
             continue
-        if (order, sku) in claimed or db.get("main", store.claim_key(order, sku)) is not None:
+        if (order, sku) in claimed or importer_store.review_claimed(order, sku):
             _skip(report, "second_review_of_order_and_variant")  # checked first: a re-run writes nothing
             continue
         review = {"token": token, "create_at": _time(row.get("create_at")), "rating": rating,
                   "comment": row.get("comment") or "", "country": (row.get("country") or "").upper() or None,
                   "product": int(product["id"]), "product_variant": sku, "order": order}
-        check_key = order_key(order) if order in imported_orders else {"PK": product["PK"], "SK": product["SK"]}
+        check_key = order_key(order) if order in imported_orders else keys.product(int(product["id"]))
         try:
             store.create(review, review_rules.bucket(rating), check_key, EXISTS)
         except store.Failed as failure:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from chalicelib.core.settings import get_settings
-from chalicelib.core.store import db, keys
 from chalicelib.importer import sqldump
 from chalicelib.importer.sqldump import flag
 
@@ -139,10 +138,3 @@ def as_int(value: object) -> int | None:
     if value is None or value == "":
         return None
     return int(value)
-
-
-def raise_counter(name: str, minimum: int) -> None:
-    """`db.raise_counter_to`, only when the counter is lower (so a re-run sends no write at all)."""
-    current = db.get("main", keys.counter(name), consistent=True)
-    if current is None or int(current.get("value", 0)) < minimum:
-        db.raise_counter_to(name, minimum)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from chalicelib.catalog import attributes, categories
 from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATALOG, CATEGORIES, PRODUCT_TYPES
 from chalicelib.catalog.taxonomy_schemas import TEXT, VALUE_TYPES
-from chalicelib.core.store import db
 from chalicelib.core.store.entities import Collection
-from chalicelib.importer.source import Dump, Report, as_int, raise_counter, timestamp
+from chalicelib.importer import store
+from chalicelib.importer.source import Dump, Report, as_int, timestamp
 from chalicelib.importer.sqldump import flag
 
 # The timestamps of rows that have none: the original's attribute types and base attributes carry no
@@ -166,14 +166,14 @@ def plan_taxonomy(dump: Dump, report: Report, vat_group_ids: dict[int, int]) -> 
 
 def existing_items() -> dict[str, dict]:
     """Every item of the CATALOG partition (deleted ones too), by sort key, in one Query."""
-    return {item["SK"]: item for item in db.query("main", partition=("PK", CATALOG), consistent=True)}
+    return store.partition_items(CATALOG)
 
 
 def conflicts(plan: TaxonomyPlan, existing: dict[str, dict]) -> dict[str, list[int]]:
     """{entity: [ids]} of planned items whose id is taken by an item this import did not write."""
     found: dict[str, list[int]] = {}
     for planned in plan.items:
-        current = existing.get(planned.item["SK"])
+        current = existing.get(store.sort_key(planned.item))
         if current is not None and current.get("create_at") != planned.item["create_at"]:
             found.setdefault(planned.entity, []).append(int(planned.item["id"]))
     return found
@@ -181,21 +181,15 @@ def conflicts(plan: TaxonomyPlan, existing: dict[str, dict]) -> dict[str, list[i
 
 def write(plan: TaxonomyPlan, existing: dict[str, dict], report: Report, emit_events: bool) -> None:
     for planned in plan.items:
-        current = existing.get(planned.item["SK"])
+        current = existing.get(store.sort_key(planned.item))
         if current is not None:
             ours = current.get("create_at") == planned.item["create_at"]
             report.add(planned.entity, "existing" if ours else "conflict_kept")
             continue
-        put = {"Put": {"table": "main", "item": planned.item, "condition": "attribute_not_exists(PK)"}}
-        try:
-            if emit_events:
-                db.transact([put, planned.event(planned.item)])
-            else:
-                db.put_new("main", planned.item)
-        except (db.ConditionFailed, db.TransactionFailed):  # written meanwhile by someone else
-            report.add(planned.entity, "conflict_kept")
+        if not store.create_item(planned.item, planned.event(planned.item) if emit_events else None):
+            report.add(planned.entity, "conflict_kept")  # written meanwhile by someone else
             continue
         report.add(planned.entity, "created")
     for counter, highest in plan.max_ids.items():  # past the dump's ids, deleted rows' too
         if highest:
-            raise_counter(counter, highest)
+            store.raise_counter(counter, highest)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.validation import normalize_email
-from chalicelib.core.store import db
+from chalicelib.core.store.write import ConditionFailed
 from chalicelib.importer.source import Dump, Report
 from chalicelib.importer.sqldump import flag
 from chalicelib.localization import service as localization
@@ -48,7 +48,7 @@ def import_users(dump: Dump, report: Report) -> None:
             store.create_user(email, row.get("password") or "!", is_staff=flag(row.get("is_staff")),
                               is_admin=flag(row.get("is_admin")) or flag(row.get("is_superuser")),
                               first_name=row.get("first_name") or "", last_name=row.get("last_name") or "")
-        except db.ConditionFailed:  # created meanwhile
+        except ConditionFailed:  # created meanwhile
             report.add("users", "existing")
             continue
         report.add("users", "created")

@@ -24,7 +24,6 @@ import pytest
 from chalicelib.catalog import attributes, pricelists
 from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATALOG, CATEGORIES
 from chalicelib.core.store import db, keys, versioned
-from chalicelib.importer.products import batch_put
 from chalicelib.importer.taxonomy import reference_item
 from chalicelib.localization import service as localization
 from tests.helpers import body, call
@@ -128,7 +127,7 @@ def item_size(item: dict) -> int:
 def bulk_write_reference(items: list[dict]) -> None:
     """BatchWriteItem (25 a call) into the CATALOG partition, then the version bump the services make in
     their transactions, so every container re-reads the partition."""
-    batch_put("main", items)
+    db.batch_write("main", items)
     db.increment("main", keys.reference_version(CATALOG), "version")
     versioned.forget([CATALOG])
 

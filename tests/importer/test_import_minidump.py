@@ -10,6 +10,7 @@ from chalicelib.catalog.product_schemas import PRODUCT
 from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES
 from chalicelib.cms import service as cms
 from chalicelib.core.store import db, keys
+from chalicelib.core.store.write import Put
 from chalicelib.importer import ImportConflict, run
 from chalicelib.importer import products as importer_products
 from chalicelib.importer.source import Dump, Report
@@ -247,17 +248,17 @@ def test_product_writes_are_what_save_writes(aws, dump_path, monkeypatch):
     products._save(None, item)
     monkeypatch.undo()
 
-    puts = [op["Put"] for op in captured if "Put" in op]
+    puts = [write for write in captured if isinstance(write, Put)]
     assert len(puts) == len(captured), "_save now writes more than Puts: update importer/products.py"
-    outbox = [p for p in puts if p["table"] == "outbox"]
-    listings = [p["item"] for p in puts if p["table"] == "main" and p["item"]["PK"].startswith("LISTING#")]
-    others = [p["item"] for p in puts if p["table"] == "main" and not p["item"]["PK"].startswith("LISTING#")]
+    outbox = [p for p in puts if p.table == "outbox"]
+    listings = [p.item for p in puts if p.table == "main" and p.item["PK"].startswith("LISTING#")]
+    others = [p.item for p in puts if p.table == "main" and not p.item["PK"].startswith("LISTING#")]
     assert len(outbox) == 1 and len(listings) == 1
     assert listing.decode(listings[0]) == {10: listing.entry_for(item)}
     media_claims = [c for c in importer_products.claim_items(item) if c["PK"].startswith("UNIQUE#PRODUCTMEDIA#")]
     assert sorted(others + media_claims, key=lambda i: i["PK"]) == sorted(
         [item, *importer_products.claim_items(item)], key=lambda i: i["PK"])
-    assert {p["table"] for p in puts} == {"main", "outbox"}
+    assert {p.table for p in puts} == {"main", "outbox"}
 
 
 def test_merchant_edits_are_kept_by_a_re_run(aws, dump_path, calls):
