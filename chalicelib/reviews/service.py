@@ -18,11 +18,11 @@ buyer may review that variant again, as in the original (deleted reviews do not 
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from chalicelib.catalog import products
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
+from chalicelib.core.store import write
 from chalicelib.localization import service as localization
 from chalicelib.orders import store as orders
 from chalicelib.reviews import schemas, store
@@ -71,17 +71,15 @@ def _bought(order: dict, product_id: int, sku: str) -> bool:
     return False
 
 
-def _retrying(write) -> None:
+def _retrying(transaction) -> None:
     """Run a review transaction; retry when DynamoDB cancelled it only for a concurrent transaction on
-    the same items (two reviews of one product both change its summary). Other reasons propagate."""
-    for attempt in range(ATTEMPTS):
-        try:
-            write()
-            return
-        except store.Failed as failure:
-            if CONDITION_FAILED in failure.reasons or attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(0.02 * (attempt + 1))
+    the same items (two reviews of one product both change its summary): a failed condition propagates
+    as `store.Failed`, and so many conflicts that the last attempt failed too as `write.Stale`."""
+    write.retrying(transaction, attempts=ATTEMPTS, again=_conflict_only)
+
+
+def _conflict_only(error: Exception) -> bool:
+    return isinstance(error, store.Failed) and CONDITION_FAILED not in error.reasons
 
 
 # --- R1 -------------------------------------------------------------------------------------------
@@ -120,14 +118,16 @@ def create_review(data: dict) -> dict:
         "order": data["order"],
     }
     # The order's status is checked again inside the transaction: a cancellation racing this write wins.
-    shipped = {"condition": "#status = :shipped", "names": {"#status": "status"}, "values": {":shipped": SHIPPED}}
+    shipped = orders.status_check(review["order"], SHIPPED)
     try:
-        _retrying(lambda: store.create(review, bucket(review["rating"]), orders.order_key(review["order"]), shipped))
+        _retrying(lambda: store.create(review, bucket(review["rating"]), shipped))
     except store.Failed as failure:
         if failure.reasons[store.CREATE_CLAIM] == CONDITION_FAILED:
             raise _empty(403) from None  # a review for (variant, order) exists
         if failure.reasons[store.CREATE_ORDER_CHECK] == CONDITION_FAILED:
             raise _empty(403) from None  # the order left SHIPPED meanwhile
+        raise Conflict(CONFLICT) from None
+    except write.Stale:
         raise Conflict(CONFLICT) from None
     return schemas.review_json(review)
 
@@ -170,6 +170,8 @@ def delete_review(token) -> bool:
     except store.Failed as failure:
         if failure.reasons[0] == CONDITION_FAILED:
             return False  # deleted by a concurrent request
+        raise Conflict(CONFLICT) from None
+    except write.Stale:
         raise Conflict(CONFLICT) from None
     return True
 

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from chalicelib.core.store import db, keys
+from chalicelib.core.store.write import Check, Delete, Put, TransactionFailed, Update, Write
 
 REVIEW = "REVIEW"
 REVIEWS_LIST = "REVIEWS"
@@ -33,12 +34,9 @@ BUCKETS = ("1", "2", "3", "4", "5")
 FIELDS = ("token", "create_at", "rating", "comment", "country", "product", "product_variant", "order")
 
 
-class Failed(Exception):
-    """The create or delete transaction was cancelled; `reasons` has one code per operation."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__(", ".join(reasons))
-        self.reasons = reasons
+class Failed(TransactionFailed):
+    """The create or delete transaction was cancelled; `reasons` has one code per write. A
+    TransactionFailed, so `write.retrying` can run the write again."""
 
 
 def now_iso() -> str:
@@ -71,22 +69,18 @@ def _fields(review: dict) -> dict:
     return {name: review[name] for name in FIELDS}
 
 
-def _summary_update(product_id: int, rating: int, bucket: str | None, sign: int) -> dict:
+def _summary_update(product_id: int, rating: int, bucket: str | None, sign: int) -> Update:
     """ADD to the product's summary: one review more (sign 1) or one less (sign -1)."""
-    names = {"#t": "total", "#s": "rating_sum"}
-    values = {":n": sign, ":r": sign * rating}
-    expression = "ADD #t :n, #s :r"
+    amounts = {"total": sign, "rating_sum": sign * rating}
     if bucket is not None:
-        names["#b"] = f"b{bucket}"
-        expression += ", #b :n"
-    return {"Update": {"table": "main", "key": summary_key(product_id), "expression": expression,
-                       "names": names, "values": values}}
+        amounts[f"b{bucket}"] = sign
+    return Update.add(summary_key(product_id), amounts)
 
 
-def _transact(operations: list[dict]) -> None:
+def _transact(writes: list[Write]) -> None:
     try:
-        db.transact(operations)
-    except db.TransactionFailed as failure:
+        db.transact(writes)
+    except TransactionFailed as failure:
         raise Failed(failure.reasons) from None
 
 
@@ -95,23 +89,21 @@ CREATE_CLAIM = 0
 CREATE_ORDER_CHECK = 1
 
 
-def create(review: dict, bucket: str | None, order_key: dict, order_condition: dict) -> None:
+def create(review: dict, bucket: str | None, order_check: Check) -> None:
     """Write a new review, its product copy, its claim and the summary change in one transaction.
 
-    `order_condition` (`{"condition", "names", "values"}`) is checked on `order_key` in the same
+    `order_check` (the orders package's condition on the reviewed order) is checked in the same
     transaction, so the order's state at the moment of the write is what counts. Raises `Failed` (see
     CREATE_CLAIM, CREATE_ORDER_CHECK for which reason is which).
     """
     fields = _fields(review)
     _transact([
-        {"Put": {"table": "main", "item": {**claim_key(review["order"], review["product_variant"]),
-                                           "owner": review["token"]},
-                 "condition": "attribute_not_exists(PK)"}},
-        {"ConditionCheck": {"table": "main", "key": order_key, **order_condition}},
-        {"Put": {"table": "main", "item": {**review_key(review["token"]), **fields, "GSI1PK": REVIEWS_LIST,
-                                           "GSI1SK": f"{review['create_at']}#{review['token']}"},
-                 "condition": "attribute_not_exists(PK)"}},
-        {"Put": {"table": "main", "item": {**copy_key(review), **fields}}},
+        Put({**claim_key(review["order"], review["product_variant"]), "owner": review["token"]},
+            condition="attribute_not_exists(PK)"),
+        order_check,
+        Put({**review_key(review["token"]), **fields, "GSI1PK": REVIEWS_LIST,
+             "GSI1SK": f"{review['create_at']}#{review['token']}"}, condition="attribute_not_exists(PK)"),
+        Put({**copy_key(review), **fields}),
         _summary_update(review["product"], review["rating"], bucket, 1),
     ])
 
@@ -122,13 +114,12 @@ def soft_delete(review: dict, bucket: str | None) -> None:
     Conditional on the review still being live, so two concurrent deletes change the summary once.
     """
     _transact([
-        {"Update": {"table": "main", "key": review_key(review["token"]),
-                    "expression": "SET #d = :true, #l = :deleted",
-                    "condition": "attribute_exists(PK) AND (attribute_not_exists(#d) OR #d = :false)",
-                    "names": {"#d": "safe_deleted", "#l": "GSI1PK"},
-                    "values": {":true": True, ":false": False, ":deleted": DELETED_LIST}}},
-        {"Delete": {"table": "main", "key": copy_key(review)}},
-        {"Delete": {"table": "main", "key": claim_key(review["order"], review["product_variant"])}},
+        Update(review_key(review["token"]), "SET #d = :true, #l = :deleted",
+               condition="attribute_exists(PK) AND (attribute_not_exists(#d) OR #d = :false)",
+               names={"#d": "safe_deleted", "#l": "GSI1PK"},
+               values={":true": True, ":false": False, ":deleted": DELETED_LIST}),
+        Delete(copy_key(review)),
+        Delete(claim_key(review["order"], review["product_variant"])),
         _summary_update(review["product"], review["rating"], bucket, -1),
     ])
 

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.catalog import products
 from chalicelib.catalog.product_schemas import PRODUCT
-from chalicelib.core.store import db
+from chalicelib.core.store import db, write
 from chalicelib.orders.store import order_key
 from chalicelib.reviews import service, store
 from tests.catalog_fixtures import build_catalog, product_payload
@@ -282,7 +282,7 @@ def test_r1_transaction_conflict_is_retried(client, shop, monkeypatch):
 def test_r1_persistent_conflict_is_409_and_writes_nothing(client, shop, monkeypatch):
     order = put_order([(shop["heat"], "HEAT-EN")])
     before = table_items()
-    monkeypatch.setattr(service.time, "sleep", lambda _seconds: None)
+    monkeypatch.setattr(write.time, "sleep", lambda _seconds: None)  # the retry's pause (write.retrying)
 
     def always_conflict(operations):
         raise db.TransactionFailed(["None"] * len(operations[:-1]) + ["TransactionConflict"])
