@@ -7,11 +7,11 @@ import uuid
 from chalicelib.catalog import products
 from chalicelib.catalog.attributes import Taxonomy
 from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.catalog.store import products as store
 from chalicelib.core import media
 from chalicelib.core.http import i18n, pagination
 from chalicelib.core.http.errors import ApiError, NotFound, ValidationError
 from chalicelib.core.money import decimal_str
-from chalicelib.core.store import db, keys
 
 
 def media_json(entry: dict, product_id: int, origin: str) -> dict:
@@ -107,12 +107,12 @@ def variant_detail(sku: str) -> dict:
 
 def _media_owner(media_id) -> int:
     try:
-        claim = db.get("main", keys.unique("PRODUCTMEDIA", int(media_id)))
+        owner = store.media_owner(int(media_id))
     except (TypeError, ValueError):
-        claim = None
-    if claim is None:
+        owner = None
+    if owner is None:
         raise NotFound()
-    return int(claim["owner"])
+    return owner
 
 
 def find_media(media_id) -> tuple[dict, dict]:
@@ -179,14 +179,13 @@ def add_media(data: dict, origin: str) -> dict:
         key, ext = _from_upload(data["upload_key"], product_id)
     else:
         raise ValidationError.field("media", "Send the image (base64 or a data URI) or an upload_key.")
-    media_id = db.next_id("productmedia")
+    media_id = store.new_media_id()
 
     def change(product: dict):
         orders = [m.get("sort_order") or 0 for m in product.get("media", [])]
         entry = {"id": media_id, "key": key, "type": data["type"], "alt": data.get("alt"),
                  "sort_order": max(orders, default=-1) + 1}
-        claim = {"Put": {"table": "main", "item": {**keys.unique("PRODUCTMEDIA", media_id), "owner": product_id}}}
-        return [*product.get("media", []), entry], [claim]
+        return [*product.get("media", []), entry], [store.media_claim(media_id, product_id)]
 
     product = products.update_media(product_id, change)
     entry = next(m for m in product["media"] if m["id"] == media_id)
@@ -230,6 +229,6 @@ def delete_media(media_id) -> None:
 
     def change(current: dict):
         remaining = [m for m in current.get("media", []) if int(m["id"]) != int(media_id)]
-        return remaining, [{"Delete": {"table": "main", "key": keys.unique("PRODUCTMEDIA", int(media_id))}}]
+        return remaining, [store.media_release(int(media_id))]
 
     products.update_media(product["id"], change)

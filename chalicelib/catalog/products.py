@@ -19,16 +19,15 @@ from chalicelib.catalog.reference import (
     PRODUCT_TYPES,
     catalog_snapshot,
 )
+from chalicelib.catalog.store import products as store
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
-from chalicelib.core.store import db, keys, recent
 from chalicelib.core.store.entities import now_iso
+from chalicelib.core.store.write import Stale, TransactionFailed, retrying
 
 TRANSLATION_FIELDS = ("title", "meta_title", "meta_description", "short_description", "description",
                       "description_editorjs", "slug")
 SKU_TAKEN = "product variant with this sku already exists."
-ATTEMPTS = 5
-MAX_TRANSACTION_ITEMS = 100
 
 
 # --- reads ----------------------------------------------------------------------------------------
@@ -38,7 +37,7 @@ def get_product(product_id) -> dict | None:
         product_id = int(product_id)
     except (TypeError, ValueError):
         return None
-    item = db.get("main", keys.product(product_id))
+    item = store.read(product_id)
     if item is None or item.get("safe_deleted"):
         return None
     return item
@@ -53,14 +52,12 @@ def get_or_404(product_id) -> dict:
 
 def product_ids() -> list[int]:
     """Every live product id in id order (keys-only index: cheap even for a large catalog)."""
-    return [int(item["PK"].split("#", 1)[1])
-            for item in db.query("main", partition=("GSI2PK", keys.PRODUCTS_LIST), index="GSI2")]
+    return store.listed_ids()
 
 
 def get_many(ids: list[int], *, consistent: bool = False) -> list[dict]:
     """Products by id in the given order, skipping missing or deleted ones (one BatchGetItem per 100)."""
-    found = {int(item["id"]): item for item in db.batch_get("main", [keys.product(i) for i in ids],
-                                                             consistent=consistent)
+    found = {int(item["id"]): item for item in store.read_many(ids, consistent=consistent)
              if not item.get("safe_deleted")}
     return [found[i] for i in ids if i in found]
 
@@ -69,17 +66,16 @@ def get_recent(ids: list[int]) -> list[dict]:
     """`get_many` from what this container read in the last second (core/store/recent.py), read-only: the
     products of a storefront page, public and eventually consistent anyway (a popular page's first product
     would otherwise take every request's read)."""
-    held = recent.batch_get([keys.product(i) for i in ids])
-    found = {int(item["id"]): item for item in held.values() if item and not item.get("safe_deleted")}
+    found = {int(item["id"]): item for item in store.read_recent(ids) if not item.get("safe_deleted")}
     return [found[i] for i in ids if i in found]
 
 
 def find_variant(sku: str) -> tuple[dict, dict] | None:
     """(product, variant) of a SKU, or None."""
-    claim = db.get("main", keys.unique("SKU", sku))
-    if claim is None:
+    owner = store.sku_owner(sku)
+    if owner is None:
         return None
-    product = get_product(claim["owner"])
+    product = get_product(owner)
     if product is None:
         return None
     for variant in product.get("variants", []):
@@ -146,7 +142,7 @@ def _merge_prices(current: list[dict], sent: list[dict] | None, stamp: str) -> l
     for price in sent:
         existing = by_list.get(price["price_list"])
         if existing is None:
-            by_list[price["price_list"]] = {"id": db.next_id("productprice"), "price_list": price["price_list"],
+            by_list[price["price_list"]] = {"id": store.new_price_id(), "price_list": price["price_list"],
                                             "price": price["price"], "discount": price.get("discount"),
                                             "create_at": stamp, "update_at": stamp}
         elif existing["price"] != price["price"] or existing.get("discount") != price.get("discount"):
@@ -259,25 +255,10 @@ def change_events(old: dict | None, new: dict | None) -> list[tuple[str, dict]]:
 
 # --- writes ---------------------------------------------------------------------------------------
 
-def _claim_operations(product_id: int, old: dict | None, new: dict | None) -> list[dict]:
-    old_skus = {v["sku"] for v in (old or {}).get("variants", [])}
-    new_skus = {v["sku"] for v in (new or {}).get("variants", [])}
-    operations = []
-    for sku in sorted(new_skus - old_skus):
-        operations.append({"Put": {"table": "main", "item": {**keys.unique("SKU", sku), "owner": product_id},
-                                   "condition": "attribute_not_exists(PK)"}})
-    for sku in sorted(old_skus - new_skus):
-        operations.append({"Delete": {"table": "main", "key": keys.unique("SKU", sku),
-                                      "condition": "#o = :me", "names": {"#o": "owner"},
-                                      "values": {":me": product_id}}})
-    return operations
-
-
 def _taken_skus(product_id: int, old: dict | None, new: dict) -> list[str]:
     old_skus = {v["sku"] for v in (old or {}).get("variants", [])}
     wanted = [v["sku"] for v in new.get("variants", []) if v["sku"] not in old_skus]
-    claims = db.batch_get("main", [keys.unique("SKU", sku) for sku in wanted]) if wanted else []
-    return sorted(c["PK"].split("#", 2)[2] for c in claims if int(c["owner"]) != product_id)
+    return store.skus_of_others(product_id, wanted)
 
 
 def _raise_sku_taken(new: dict, taken: list[str]) -> None:
@@ -287,41 +268,27 @@ def _raise_sku_taken(new: dict, taken: list[str]) -> None:
 
 def _save(old: dict | None, new: dict | None) -> None:
     """Write a product change with its claims, listings and events in one transaction."""
-    product_id = int((new or old)["id"])
-    operations: list[dict] = []
-    if new is not None:
-        condition = "attribute_not_exists(PK)" if old is None else "version = :v"
-        operations.append({"Put": {"table": "main", "item": new, "condition": condition,
-                                   "values": None if old is None else {":v": old["version"]}}})
-    operations += _claim_operations(product_id, old, new)
-    operations += listing.changes_for(old, new)
-    outbox = events.outbox_put_batch(change_events(old, new))
-    if outbox:
-        operations.append(outbox)
-    if len(operations) > MAX_TRANSACTION_ITEMS:
+    try:
+        store.save_product(old, new, [*listing.changes_for(old, new),
+                                      events.outbox_put_batch(change_events(old, new))])
+    except store.TooManyWrites:
         raise ValidationError.field("product_variants", "Too many variants added or removed at once; "
-                                                        "save the product in smaller steps.")
-    db.transact(operations)
+                                                        "save the product in smaller steps.") from None
 
 
 def _attempt(write) -> dict:
     """Run a read-modify-write, again on fresh data when a concurrent change got there first."""
-    for _ in range(ATTEMPTS):
-        try:
-            return write()
-        except db.TransactionFailed:
-            continue
-    raise Conflict("The product changed meanwhile; try again.")
+    try:
+        return retrying(write, again=lambda failure: isinstance(failure, TransactionFailed))
+    except Stale:
+        raise Conflict("The product changed meanwhile; try again.") from None
 
 
 def create_product(data: dict) -> dict:
     _check_references(data)
     stamp = now_iso()
-    product_id = db.next_id("product")
-    new = {
-        **keys.product(product_id),
-        "GSI2PK": keys.PRODUCTS_LIST,
-        "GSI2SK": f"{product_id:012d}",
+    product_id = store.new_product_id()
+    new = store.new_product_item(product_id, {
         "id": product_id,
         "published": data["published"],
         "category": data.get("category"),
@@ -332,7 +299,7 @@ def create_product(data: dict) -> dict:
         "version": 1,
         "create_at": stamp,
         "update_at": stamp,
-    }
+    })
 
     def write() -> dict:
         taken = _taken_skus(product_id, None, new)
@@ -384,22 +351,17 @@ def delete_product(product_id) -> None:
 
     def write() -> dict:
         old = get_or_404(product_id)
-        gone = {**old, "safe_deleted": True, "version": int(old["version"]) + 1, "update_at": now_iso()}
-        gone.pop("GSI2PK", None)
-        gone.pop("GSI2SK", None)
-        operations = [{"Put": {"table": "main", "item": gone, "condition": "version = :v",
-                               "values": {":v": old["version"]}}}]
-        operations += _claim_operations(int(old["id"]), old, None)
-        operations += listing.changes_for(old, None)
-        operations.append(events.outbox_put_batch(change_events(old, None)))
-        db.transact(operations)
+        gone = store.unlisted({**old, "safe_deleted": True, "version": int(old["version"]) + 1,
+                               "update_at": now_iso()})
+        store.save_product(old, gone, [*listing.changes_for(old, None),
+                                       events.outbox_put_batch(change_events(old, None))], deleted=True)
         return gone
 
     _attempt(write)
 
 
 def update_media(product_id, change) -> dict:
-    """Apply `change(product) -> (new media list, extra operations)` to a product's media, atomically."""
+    """Apply `change(product) -> (new media list, extra writes)` to a product's media, atomically."""
 
     def write() -> dict:
         old = get_product(product_id)
@@ -409,8 +371,7 @@ def update_media(product_id, change) -> dict:
         if media == old.get("media", []) and not extra:
             return old  # nothing changes (e.g. the sort order the dashboard read, sent back)
         new = {**old, "media": media, "version": int(old["version"]) + 1, "update_at": now_iso()}
-        db.transact([{"Put": {"table": "main", "item": new, "condition": "version = :v",
-                              "values": {":v": old["version"]}}}, *extra])
+        store.save_product(old, new, extra)
         return new
 
     return _attempt(write)
