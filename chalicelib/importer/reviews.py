@@ -22,8 +22,6 @@ from chalicelib.orders.store import order_key
 from chalicelib.reviews import service as review_rules
 from chalicelib.reviews import store
 
-EXISTS = {"condition": "attribute_exists(PK)"}
-
 
 def _time(value: object) -> str | None:
     """The dump's time as the reviews store writes it (ISO 8601 UTC, always with microseconds)."""
@@ -70,7 +68,7 @@ def import_reviews(dump: Dump, report: Report, imported_orders: set[str]) -> Non
                   "product": int(product["id"]), "product_variant": sku, "order": order}
         check_key = order_key(order) if order in imported_orders else keys.product(int(product["id"]))
         try:
-            store.create(review, review_rules.bucket(rating), check_key, EXISTS)
+            store.create(review, review_rules.bucket(rating), importer_store.exists_check(check_key))
         except store.Failed as failure:
             if failure.reasons[store.CREATE_CLAIM] == review_rules.CONDITION_FAILED:
                 _skip(report, "second_review_of_order_and_variant")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from chalicelib.catalog import listing
 from chalicelib.core.store import claims, db, keys
-from chalicelib.core.store.write import ConditionFailed, Put, TransactionFailed
+from chalicelib.core.store.write import Check, ConditionFailed, Put, TransactionFailed
 from chalicelib.orders import stats
 from chalicelib.orders import store as orders
 from chalicelib.orders.keys import order_key
@@ -126,6 +126,11 @@ def save_order(order: dict, sold: dict[int, int] | None) -> bool:
     except TransactionFailed:
         return False
     return True
+
+
+def exists_check(key: dict) -> Check:
+    """A transaction's check that the item at `key` exists (a review's order, else its product)."""
+    return Check(key, condition="attribute_exists(PK)")
 
 
 def review_claimed(order: str, sku: str) -> bool:
