@@ -1,4 +1,4 @@
-"""The CATALOG partition's entities (reference.py declares them: categories, attribute types, attribute
+"""The CATALOG partition's entities (store/reference.py declares them: categories, attribute types, attribute
 values, product types): what their writes need beyond core/store/entities.Collection.
 
 A write that depends on another entity (a value on its type, a category under its parent chain) reads it
@@ -36,8 +36,3 @@ def live_check(collection: Collection, entity_id: int, *, extra: str = "", value
     """A transaction write requiring the entity to be live (and `extra`, when given)."""
     condition = _LIVE + (f" AND {extra}" if extra else "")
     return Check(collection.key(int(entity_id)), condition=condition, values={":false": False, **(values or {})})
-
-
-def kind_of(item: dict) -> str:
-    """The kind (a Collection's `kind`) of an item of a shared reference partition."""
-    return item["SK"].split("#", 1)[0]
