@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.catalog import listing
 from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.store import products as catalog_store
 from chalicelib.core import events
 from chalicelib.core.store import keys
 from chalicelib.importer import store
@@ -141,8 +142,7 @@ def plan_products(dump: Dump, report: Report, *, category_ids: set[int], product
         created, updated = stamps(row)
         entries = sorted(media.get(product_id, []),
                          key=lambda m: (m["sort_order"] is None, m["sort_order"] or 0, m["id"]))
-        plan.items.append({
-            **store.listed_product_keys(product_id),
+        plan.items.append(catalog_store.new_product_item(product_id, {
             "id": product_id,
             "published": flag(row.get("published")),
             "category": category,
@@ -155,7 +155,7 @@ def plan_products(dump: Dump, report: Report, *, category_ids: set[int], product
             "version": 1,
             "create_at": created or EPOCH,
             "update_at": updated,
-        })
+        }))
     return plan
 
 

@@ -62,11 +62,6 @@ def create_item(item: dict, event: Put | None = None) -> bool:
 
 # --- products (products.py) -------------------------------------------------------------------------------
 
-def listed_product_keys(product_id: int) -> dict:
-    """A product's key with its place in the products' paged list (GSI2 "PRODUCTS" / zero-padded id)."""
-    return {**keys.product(product_id), "GSI2PK": keys.PRODUCTS_LIST, "GSI2SK": keys.entity_sort_key(product_id)}
-
-
 def products(product_ids: list[int], fields: tuple[str, ...] = ()) -> list[dict]:
     """The stored products of these ids (deleted ones too), only `fields` of them when given
     (BatchGetItem, 100 a call: whole product items are large, the checks need a few fields)."""
