@@ -34,6 +34,8 @@ from infra.local import moto_serial  # noqa: E402
 
 moto_serial.install()
 
+import chalicelib.events  # noqa: E402, F401 - every payload type registered: each event a test writes is checked
+
 
 def _share_botocore_data() -> None:
     """Each test starts with new boto3 clients (`db.reset_clients`), and each client's new botocore session

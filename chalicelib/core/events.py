@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from chalicelib.core.event_names import TRIGGERS
 from chalicelib.core.http.jsonutil import dumps
@@ -25,9 +26,37 @@ class UnknownEvent(ValueError):
     """An event name outside core/event_names.py: refused when it is written, not dropped at dispatch."""
 
 
+class PayloadMismatch(UnknownEvent):
+    """A payload that does not fit its event's type (a required field missing, an unknown field of an
+    exact payload): refused when it is written, like an unknown event name."""
+
+
+# What each event's payload must be: the payload types of chalicelib/events/ register their checks here
+# when imported (core cannot import them); an event without a registered check is written unchecked.
+_PAYLOAD_CHECKS: dict[str, Callable[[object], list[str]]] = {}
+
+
+def register_payload(event_type: str, problems: Callable[[object], list[str]]) -> None:
+    """`problems(payload)` lists what in a payload of `event_type` breaks its type (empty: it fits)."""
+    _PAYLOAD_CHECKS[event_type] = problems
+
+
+def registered_payloads() -> frozenset[str]:
+    return frozenset(_PAYLOAD_CHECKS)
+
+
+def check_payload(event_type: str, payload) -> None:
+    check = _PAYLOAD_CHECKS.get(event_type)
+    found = check(payload) if check is not None else []
+    if found:
+        raise PayloadMismatch(f"{event_type} payload: " + "; ".join(found[:5]))
+
+
 def event_item(event_type: str, payload: dict, *, delay_seconds: int = 0) -> dict:
     if event_type != BATCH and event_type not in TRIGGERS:
         raise UnknownEvent(f"{event_type!r} is no event of this shop (chalicelib/core/event_names.py)")
+    if event_type != BATCH:
+        check_payload(event_type, payload)
     event_id = uuid.uuid4().hex
     return {
         **keys.outbox_event(event_id),
@@ -57,6 +86,8 @@ def outbox_put_batch(events: list[tuple[str, dict]]) -> Put | None:
     unknown = sorted({event_type for event_type, _payload in events} - TRIGGERS)
     if unknown:
         raise UnknownEvent(f"{unknown} are no events of this shop (chalicelib/core/event_names.py)")
+    for event_type, payload in events:
+        check_payload(event_type, payload)
     item["events"] = [{"event_id": f"{item['event_id']}-{index}", "type": event_type, "payload": dumps(payload)}
                       for index, (event_type, payload) in enumerate(events)]
     return Put(item, table="outbox")

@@ -51,7 +51,7 @@ def _prefix(req: Req) -> str:
 
 def _document(req: Req) -> dict:
     from chalicelib.core.http import openapi  # reads every package's response schemas: only when asked
-    from chalicelib.notifications import payload_schemas
+    from chalicelib.events import schemas as payload_schemas
 
     document = openapi.document(_prefix(req) or "/")
     # What the shop sends out: every notification trigger's payload, as OpenAPI 3.1 webhooks.
@@ -75,7 +75,7 @@ def swagger_json(req: Req):
               summary="The JSON Schema (draft 2020-12) of every notification trigger's payload: {trigger: schema}.",
               response="EventSchemas")
 def event_schemas(req: Req):
-    from chalicelib.notifications import payload_schemas
+    from chalicelib.events import schemas as payload_schemas
 
     return payload_schemas.all_schemas()
 
@@ -83,7 +83,7 @@ def event_schemas(req: Req):
 @routes.route("/api/events/schemas/{trigger}", ["GET"], access=PUBLIC,
               summary="The JSON Schema (draft 2020-12) of one notification trigger's payload.", response="EventSchema")
 def event_schema(req: Req, trigger: str):
-    from chalicelib.notifications import payload_schemas
+    from chalicelib.events import schemas as payload_schemas
 
     schema = payload_schemas.schema_for(trigger.removesuffix(".json"))
     if schema is None:

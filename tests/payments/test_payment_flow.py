@@ -225,10 +225,10 @@ def test_a_key_removed_from_the_config_keeps_showing_what_was_started(counting, 
 
 
 def test_the_events_match_the_published_payload_schemas(aws, clock):
-    """The webhook consumers' contract (chalicelib/notifications/payload_schemas.py), checked with jsonschema."""
+    """The webhook consumers' contract (chalicelib/events/schemas.py), checked with jsonschema."""
     import jsonschema
 
-    from chalicelib.notifications import payload_schemas
+    from chalicelib.events import schemas as payload_schemas
 
     order = make_order()
     service.change_status(order, PaymentStatus.FAILED, source="dashboard")  # no record yet: previous null

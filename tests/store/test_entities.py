@@ -64,16 +64,21 @@ def test_shared_partition_collections_read_together(aws):
 def test_writes_with_events_are_one_transaction(aws):
     from chalicelib.core import events
 
-    # A collection with the shop's own event names (the outbox refuses any other).
+    # A collection with the shop's own event names and payloads (the outbox refuses any other).
+    def category(deleted=False):
+        return {"_model_class": "Category", "id": 1, "parent_id": None, "deleted": deleted}
+
     groups = Collection("VATGROUP", partition="PRICING")
-    group = groups.create({"name": "Standard"}, extra_operations=[events.outbox_put("CATEGORY_SAVE", {"id": 1})])
-    updated = groups.update(group["id"], {"name": "Std"}, extra_operations=[events.outbox_put("CATEGORY_UPDATE", {})])
+    group = groups.create({"name": "Standard"}, extra_operations=[events.outbox_put("CATEGORY_SAVE", category())])
+    updated = groups.update(group["id"], {"name": "Std"},
+                            extra_operations=[events.outbox_put("CATEGORY_UPDATE", category())])
     assert updated["name"] == "Std"
-    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("CATEGORY_DELETE", {})]) is True
+    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("CATEGORY_DELETE", category(True))])
     # A write that fails records no event.
-    changed = events.outbox_put("CATEGORY_UPDATE", {})
+    changed = events.outbox_put("CATEGORY_UPDATE", category())
     assert groups.update(group["id"], {"name": "x"}, extra_operations=[changed]) is None
-    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("CATEGORY_DELETE", {})]) is False
+    assert groups.soft_delete(group["id"], extra_operations=[events.outbox_put("CATEGORY_DELETE", category(True))]) \
+        is False
     recorded = db.client().scan(TableName=db.table("outbox"))["Items"]
     assert sorted(db.deserialize(i)["type"] for i in recorded) == [
         "CATEGORY_DELETE", "CATEGORY_SAVE", "CATEGORY_UPDATE"]
