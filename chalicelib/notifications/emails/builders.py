@@ -1,17 +1,15 @@
-"""The four e-mails, built from event payloads. Payloads are read defensively: every key is optional
-and looked up in the places the order and complaint payloads may carry it, so an e-mail degrades
-(a section is left out) rather than fails; only a missing recipient is a permanent failure.
+"""The four e-mails, built from the typed event payloads (chalicelib/events/orders.py). Every field but
+the recipient is optional to an e-mail: a missing one leaves its section out; a missing recipient is a
+permanent failure.
 
-What each e-mail reads (first match wins):
+What each e-mail reads:
 
-* recipient: payload `customer_email`, `order.customer_email`, `order.cart.shipping_info.email`,
-  `order.shipping_info.email` (complaints also `complaint.customer_email`);
-* language: payload `language`/`locale`, `order.language`/`locale`, `order.cart.language`/`locale`,
-  `order.cart.country.locale` (when the country is an object), else the locale of the country code in
-  `order.cart.country` / `order.cart.shipping_info.country` looked up through the localization
-  service, else the shop's default language; only shipped languages (en, cs) are used;
-* order token: payload `token`, `order.token` (complaints: `complaint.order`/`order_token`, payload
-  `order_token`, `order` as a string or `order.token`).
+* recipient: the payload's `customer_email`, else the order's, else the cart's shipping address's
+  (a complaint's own `customer_email` last);
+* language: the payload's `language`, else the order's, else the cart's, else the locale of the cart's
+  country (given as an object, or a code looked up through the localization service), else the shipping
+  address's country's, else the shop's default; only shipped languages (en, cs) are used;
+* order token: the payload's `token` (complaints: `order_token`).
 """
 
 from __future__ import annotations
@@ -22,11 +20,15 @@ import re
 from dataclasses import dataclass, field
 
 from chalicelib.core import providers
+from chalicelib.events import orders as order_events
+from chalicelib.events.orders import Address, Cart, CartItem, ComplaintEvent, ComplaintOrder, CountryInfo, OrderDetail
+from chalicelib.events.shape import read
 from chalicelib.notifications.emails import render
 from chalicelib.notifications.emails.messages import LANGUAGES, t
 
 DEFAULT_STOREFRONT_URL = "http://localhost:3031"
 _ADDRESS = re.compile(r"[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+")
+_CELL = 'style="padding:8px 4px;border-bottom:1px solid #e5e7eb;font-size:14px;"'
 
 
 class PayloadError(ValueError):
@@ -48,15 +50,7 @@ def storefront_url() -> str:
     return (os.environ.get("STOREFRONT_URL", "").strip() or DEFAULT_STOREFRONT_URL).rstrip("/")
 
 
-# --- reading payloads -------------------------------------------------------------------------------
-
-def dig(obj, *path):
-    for name in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(name)
-    return obj
-
+# --- what the payloads say ----------------------------------------------------------------------------
 
 def first(*values):
     for value in values:
@@ -65,24 +59,22 @@ def first(*values):
     return None
 
 
-def _as_dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
+def _code(country) -> str | None:
+    return country.code if isinstance(country, CountryInfo) else country or None
 
 
-def _country_code(value) -> str | None:
-    if isinstance(value, dict):
-        return first(value.get("code"), value.get("id"))
-    return value if isinstance(value, str) and value else None
-
-
-def _country(code: str | None) -> dict:
-    """The country as localization has it (its service, wired by app.py: notifications sit on core only)."""
-    if not code:
-        return {}
+def _country(country) -> CountryInfo:
+    """The country as the payload gives it, or as localization has it (its service, wired by app.py:
+    notifications sit on core and events only)."""
+    if isinstance(country, CountryInfo):
+        return country
+    if not country:
+        return CountryInfo()
     try:
-        return providers.provided(providers.COUNTRIES).get_country(code) or {}
+        found = providers.provided(providers.COUNTRIES).get_country(country) or {}
     except Exception:  # noqa: BLE001 - a lookup failure only costs the e-mail a country name
-        return {}
+        found = {}
+    return CountryInfo(code=found.get("code"), name=found.get("name"), locale=found.get("locale"))
 
 
 def _normalize_language(value) -> str | None:
@@ -98,24 +90,24 @@ def default_language() -> str:
     return _normalize_language(get_settings().default_language) or "en"
 
 
-def language_of(payload: dict, order: dict, cart: dict) -> str:
-    candidates = [payload.get("language"), payload.get("locale"), order.get("language"), order.get("locale"),
-                  cart.get("language"), cart.get("locale"), dig(cart, "country", "locale")]
-    for candidate in candidates:
+def language_of(language: str | None, order: OrderDetail | ComplaintOrder | None, cart: Cart) -> str:
+    country = cart.country
+    for candidate in (language, order and order.language, cart.language,
+                      country.locale if isinstance(country, CountryInfo) else None):
         found = _normalize_language(candidate)
         if found:
             return found
-    for code in (_country_code(cart.get("country")), _country_code(dig(cart, "shipping_info", "country")),
-                 _country_code(dig(order, "shipping_info", "country"))):
-        found = _normalize_language(_country(code).get("locale")) if code else None
+    for code in (_code(country), _code(cart.shipping_info and cart.shipping_info.country)):
+        found = _normalize_language(_country(code).locale) if code else None
         if found:
             return found
     return default_language()
 
 
-def recipient_of(payload: dict, order: dict, cart: dict, *extra) -> str:
-    to = first(payload.get("customer_email"), order.get("customer_email"), dig(cart, "shipping_info", "email"),
-               dig(order, "shipping_info", "email"), *extra)
+def recipient_of(customer_email: str | None, order: OrderDetail | ComplaintOrder | None, cart: Cart,
+                 fallback: str | None = None) -> str:
+    to = first(customer_email, order and order.customer_email, cart.shipping_info and cart.shipping_info.email,
+               fallback)
     if not isinstance(to, str) or not to.strip():
         raise PayloadError("the payload names no recipient (customer_email / order.cart.shipping_info.email)")
     if not _ADDRESS.fullmatch(to.strip()):
@@ -133,156 +125,115 @@ def format_date(value) -> str:
     return moment.strftime("%d. %m. %Y")
 
 
-def _title(value) -> str | None:
-    """A method's title: a string, or an object with `title` (possibly nested under the method)."""
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, dict):
-        return first(value.get("title"), dig(value, "shipping_method", "title"), dig(value, "payment_method", "title"))
-    return None
-
-
 # --- order confirmation -------------------------------------------------------------------------------
 
-def _address_lines(info: dict, language: str) -> list[str]:
-    if not info:
+def _address_lines(info: Address | None) -> list[str]:
+    if info is None:
         return []
-    name = " ".join(p for p in (info.get("first_name"), info.get("surname") or info.get("last_name")) if p)
-    country = info.get("country")
-    country_name = first(dig(country, "name") if isinstance(country, dict) else None,
-                         _country(_country_code(country)).get("name"), _country_code(country))
-    city = " ".join(p for p in (str(info.get("postal_code") or ""), str(info.get("city") or "")) if p)
-    return [line for line in (info.get("company_name"), name, info.get("street"), city, country_name) if line]
+    name = " ".join(p for p in (info.first_name, info.surname) if p)
+    country = info.country
+    country_name = first(_country(country).name, _code(country))
+    city = " ".join(p for p in (str(info.postal_code or ""), str(info.city or "")) if p)
+    return [line for line in (info.company_name, name, info.street, city, country_name) if line]
 
 
 def _section(label: str, lines: list[str]) -> tuple[str, str]:
     if not lines:
         return "", ""
-    html_part = (f'<td valign="top" style="padding:0 16px 16px 0;font-size:14px;line-height:1.5;">'
-                 f'<strong>{render.escape(label)}</strong><br>'
-                 + "<br>".join(render.escape(line) for line in lines) + "</td>")
-    return html_part, label + "\n" + "\n".join(lines)
+    cell = render.fragment("address_cell", label=label, lines=render.Safe("<br>".join(map(render.escape, lines))))
+    return cell, label + "\n" + "\n".join(lines)
 
 
-def _money(value) -> str:
-    return "" if value in (None, "") else str(value)
+def _item(item: CartItem, language: str) -> tuple[str, str]:
+    title = first(item.product_title, item.product_variant_name, item.product_variant_sku) or ""
+    variant = item.product_variant_name
+    detail = variant if variant and variant != title else ""
+    sku = item.product_variant_sku or ""
+    quantity = item.quantity or 1
+    unit = item.unit_price_incl_vat_formatted or ""
+    base = item.base_price_incl_vat_formatted or ""
+    total = item.total_price_incl_vat_formatted or ""
+    discounted = bool(base) and base != unit
+    html_row = render.fragment(
+        "item_row", cell=render.Safe(_CELL), title=title, sku_label=t(language, "sku"), sku=sku, quantity=quantity,
+        detail=render.fragment("item_detail", detail=detail) if detail else "",
+        price=render.fragment("price_was", base=base, unit=unit) if discounted else unit, total=total)
+    price_text = f"{base} -> {unit}" if discounted else unit
+    text_row = (f"- {title}" + (f" ({detail})" if detail else "") + f", {t(language, 'sku')} {sku}: "
+                f"{quantity} x {price_text} = {total}")
+    return html_row, text_row
 
 
-def order_confirmation(payload: dict) -> Email:
-    order = _as_dict(payload.get("order"))
-    cart = _as_dict(order.get("cart"))
-    language = language_of(payload, order, cart)
-    to = recipient_of(payload, order, cart)
-    token = first(payload.get("token"), order.get("token")) or ""
-    shipping_info = _as_dict(first(cart.get("shipping_info"), order.get("shipping_info"), payload.get("shipping_info")))
-    billing_info = _as_dict(first(cart.get("billing_info"), order.get("billing_info"), payload.get("billing_info")))
+def order_confirmation(payload: order_events.OrderEvent) -> Email:
+    order = payload.order or OrderDetail(token=None)
+    cart = order.cart or Cart()
+    language = language_of(payload.language, order, cart)
+    to = recipient_of(payload.customer_email, order, cart)
+    token = payload.token or ""
+    shipping_info = cart.shipping_info or Address()
+    billing_info = cart.billing_info
 
     sections = [
-        _section(t(language, "shipping_address"), _address_lines(shipping_info, language)),
+        _section(t(language, "shipping_address"), _address_lines(cart.shipping_info)),
         _section(t(language, "contact"), [line for line in (
-            " ".join(p for p in (shipping_info.get("first_name"), shipping_info.get("surname")) if p),
-            first(shipping_info.get("email"), to), shipping_info.get("phone")) if line]),
-        _section(t(language, "billing_address"), _address_lines(billing_info, language) + [
-            f"{t(language, label)}: {billing_info[key]}" for key, label in (("company_id", "company_id"),
-                                                                            ("vat_number", "vat_number"))
-            if billing_info.get(key)]),
+            " ".join(p for p in (shipping_info.first_name, shipping_info.surname) if p),
+            first(shipping_info.email, to), shipping_info.phone) if line]),
+        _section(t(language, "billing_address"), _address_lines(billing_info) + [
+            f"{t(language, label)}: {value}" for label, value in (
+                ("company_id", billing_info and billing_info.company_id),
+                ("vat_number", billing_info and billing_info.vat_number)) if value]),
     ]
-    addresses_html = "".join(h for h, _ in sections if h)
-    addresses_html = render.Safe(f'<table role="presentation" cellpadding="0" cellspacing="0"><tr>{addresses_html}'
-                                 "</tr></table>" if addresses_html else "")
+    cells = "".join(h for h, _ in sections if h)
+    addresses_html = render.fragment("addresses", cells=render.Safe(cells)) if cells else ""
     addresses_text = "\n\n".join(text for _, text in sections if text)
 
-    shipping_title = _title(first(cart.get("shipping_method_country"), cart.get("shipping_method"),
-                                  cart.get("shipping_method_title"), order.get("shipping_method"),
-                                  order.get("shipping_method_title")))
-    payment_title = _title(first(cart.get("payment_method_country"), cart.get("payment_method"),
-                                 cart.get("payment_method_title"), order.get("payment_method"),
-                                 order.get("payment_method_title")))
-    methods = [(t(language, "shipping_method"), shipping_title), (t(language, "payment_method"), payment_title)]
+    shipping, payment = cart.shipping_method_country, cart.payment_method_country
+    methods = [(t(language, "shipping_method"), shipping and shipping.title),
+               (t(language, "payment_method"), payment and payment.title)]
     methods = [(label, value) for label, value in methods if value]
-    methods_html = render.Safe("".join(
-        f'<p style="margin:0 0 4px 0;font-size:14px;"><strong>{render.escape(label)}:</strong> '
-        f"{render.escape(value)}</p>" for label, value in methods))
+    methods_html = render.Safe("".join(render.fragment("method_line", label=label, value=value)
+                                       for label, value in methods))
     methods_text = "\n".join(f"{label}: {value}" for label, value in methods)
 
-    items = [i for i in (cart.get("cart_items") or order.get("items") or []) if isinstance(i, dict)]
-    rows_html, rows_text = [], []
-    cell = 'style="padding:8px 4px;border-bottom:1px solid #e5e7eb;font-size:14px;"'
-    for item in items:
-        title = first(item.get("product_title"), item.get("title"), item.get("product_variant_name"),
-                      item.get("product_variant_sku")) or ""
-        variant = item.get("product_variant_name")
-        attributes = item.get("attributes") if isinstance(item.get("attributes"), list) else []
-        attribute_text = ", ".join(str(first(dig(a, "name"), dig(a, "value")) if isinstance(a, dict) else a)
-                                   for a in attributes if a not in (None, ""))
-        detail = first(attribute_text, variant if variant and variant != title else None) or ""
-        sku = first(item.get("product_variant_sku"), item.get("sku")) or ""
-        quantity = item.get("quantity") or 1
-        unit = _money(first(item.get("unit_price_incl_vat_formatted"), item.get("unit_price_incl_vat")))
-        base = _money(first(item.get("base_price_incl_vat_formatted"), item.get("unit_price_before_discount_formatted"),
-                            item.get("original_unit_price_incl_vat_formatted")))
-        total = _money(first(item.get("total_price_incl_vat_formatted"), item.get("total_price_incl_vat")))
-        price_html = render.escape(unit)
-        if base and base != unit:
-            price_html = f'<s style="color:#6b7280;">{render.escape(base)}</s> {price_html}'
-        rows_html.append(
-            f"<tr><td {cell}><strong>{render.escape(title)}</strong>"
-            + (f'<br><span style="color:#6b7280;">{render.escape(detail)}</span>' if detail else "")
-            + f'<br><span style="color:#6b7280;">{render.escape(t(language, "sku"))}: {render.escape(sku)}</span></td>'
-            f'<td {cell} align="right">{render.escape(quantity)}&times;</td>'
-            f'<td {cell} align="right">{price_html}</td><td {cell} align="right">{render.escape(total)}</td></tr>')
-        price_text = f"{base} -> {unit}" if base and base != unit else unit
-        rows_text.append(f"- {title}" + (f" ({detail})" if detail else "") + f", {t(language, 'sku')} {sku}: "
-                         f"{quantity} x {price_text} = {total}")
-    header = (f'<tr><th align="left" {cell}></th><th align="right" {cell}>{render.escape(t(language, "quantity"))}</th>'
-              f'<th align="right" {cell}>{render.escape(t(language, "unit_price"))}</th>'
-              f'<th align="right" {cell}>{render.escape(t(language, "total"))}</th></tr>')
-    items_html = render.Safe(f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0">{header}'
-                             + "".join(rows_html) + "</table>" if rows_html else "")
+    rows = [_item(item, language) for item in cart.cart_items or []]
+    items_html = render.fragment(
+        "items", cell=render.Safe(_CELL), quantity_label=t(language, "quantity"),
+        unit_price_label=t(language, "unit_price"), total_label=t(language, "total"),
+        rows=render.Safe("".join(h for h, _ in rows))) if rows else ""
 
-    shipping_payment = first(cart.get("shipping_payment_price_incl_vat_formatted"),
-                             cart.get("total_shipping_payment_price_incl_vat_formatted"))
-    totals = [(t(language, "items_total"), first(cart.get("total_items_price_incl_vat_formatted"),
-                                                 order.get("total_items_price_incl_vat_formatted")))]
-    if shipping_payment:
-        totals.append((t(language, "shipping_payment_total"), shipping_payment))
-    else:
-        totals += [(t(language, "shipping_price"), first(dig(cart, "shipping_method_country", "price_incl_vat"),
-                                                         cart.get("shipping_price_incl_vat_formatted"))),
-                   (t(language, "payment_price"), first(dig(cart, "payment_method_country", "price_incl_vat"),
-                                                        cart.get("payment_price_incl_vat_formatted")))]
-    totals.append((t(language, "grand_total"), first(cart.get("total_price_incl_vat_formatted"),
-                                                     order.get("total_price_incl_vat_formatted"))))
+    totals = [(t(language, "items_total"), cart.total_items_price_incl_vat_formatted),
+              (t(language, "shipping_price"), shipping and shipping.price_incl_vat),
+              (t(language, "payment_price"), payment and payment.price_incl_vat),
+              (t(language, "grand_total"), cart.total_price_incl_vat_formatted)]
     totals = [(label, str(value)) for label, value in totals if value not in (None, "")]
-    totals_html = render.Safe("".join(
-        f'<p style="margin:4px 0;font-size:14px;text-align:right;">{render.escape(label)}: '
-        f"<strong>{render.escape(value)}</strong></p>" for label, value in totals))
+    totals_html = render.Safe("".join(render.fragment("total_line", label=label, value=value)
+                                      for label, value in totals))
     totals_text = "\n".join(f"{label}: {value}" for label, value in totals)
 
     subject = t(language, "order_confirmation_subject")
     common = {"language": language, "subject": subject, "title": t(language, "order_confirmation_title"),
               "hello": t(language, "hello"), "intro": t(language, "order_confirmation_intro"),
               "order_label": t(language, "order"), "token": token, "date_label": t(language, "date"),
-              "date": format_date(order.get("create_at")), "products_label": t(language, "products"),
+              "date": format_date(order.create_at), "products_label": t(language, "products"),
               "footer": t(language, "footer")}
     html_part = render.render_html("order_confirmation", {**common, "addresses": addresses_html,
                                                           "methods": methods_html, "items": items_html,
                                                           "totals": totals_html})
     text_part = render.render_text("order_confirmation", {**common, "addresses": addresses_text,
-                                                          "methods": methods_text, "items": "\n".join(rows_text),
-                                                          "totals": totals_text})
+                                                          "methods": methods_text, "totals": totals_text,
+                                                          "items": "\n".join(text for _, text in rows)})
     return Email("order_confirmation", to, subject, html_part, text_part, language,
                  {"order": token, "type": "order_confirmation"})
 
 
 # --- review request ----------------------------------------------------------------------------------
 
-def review_request(payload: dict) -> Email:
-    order = _as_dict(payload.get("order"))
-    cart = _as_dict(order.get("cart"))
-    language = language_of(payload, order, cart)
-    to = recipient_of(payload, order, cart)
-    token = first(payload.get("token"), order.get("token")) or ""
+def review_request(payload: order_events.ReviewSend) -> Email:
+    order = payload.order
+    cart = (order and order.cart) or Cart()
+    language = language_of(payload.language, order, cart)
+    to = recipient_of(payload.customer_email, order, cart)
+    token = payload.token or ""
     subject = t(language, "review_subject")
     html_part, text_part = render.generic(
         language=language, title=t(language, "review_title"), subtitle=t(language, "hello"),
@@ -293,76 +244,74 @@ def review_request(payload: dict) -> Email:
 
 # --- complaints -------------------------------------------------------------------------------------
 
-def _complaint_view(payload: dict) -> tuple[dict, dict, dict, dict]:
-    complaint = _as_dict(payload.get("complaint"))
-    order = _as_dict(first(payload.get("order") if isinstance(payload.get("order"), dict) else None,
-                           complaint.get("order") if isinstance(complaint.get("order"), dict) else None))
-    cart = _as_dict(order.get("cart"))
-    return complaint, order, cart, payload
+@dataclass
+class _ComplaintView:
+    id: int | None
+    token: str
+    variant: str
+    language: str
+    to: str
+    type: str
+    status: str
 
 
-def _complaint_fields(payload: dict) -> dict:
-    complaint, order, cart, _ = _complaint_view(payload)
-    complaint_id = first(payload.get("complaint_id"), complaint.get("id"))
-    token = first(payload.get("order_token"), complaint.get("order_token"),
-                  complaint.get("order") if isinstance(complaint.get("order"), str) else None,
-                  payload.get("order") if isinstance(payload.get("order"), str) else None,
-                  order.get("token"), payload.get("token")) or ""
-    cart_item = _as_dict(first(complaint.get("cart_item") if isinstance(complaint.get("cart_item"), dict) else None,
-                               payload.get("cart_item") if isinstance(payload.get("cart_item"), dict) else None))
-    if not cart_item:
-        item_id = first(complaint.get("cart_item"), payload.get("cart_item"))
-        cart_item = next((i for i in cart.get("cart_items") or []
-                          if isinstance(i, dict) and item_id is not None and str(i.get("id")) == str(item_id)), {})
-    variant = first(complaint.get("product_variant_name"), payload.get("product_variant_name"),
-                    cart_item.get("product_variant_name"), complaint.get("product_variant_sku"),
-                    payload.get("product_variant_sku"), cart_item.get("product_variant_sku")) or ""
-    kind = first(complaint.get("type"), payload.get("type")) or "RETURN"
-    status = first(complaint.get("status"), payload.get("status")) or "CREATED"
-    language = language_of({**payload, **{k: complaint[k] for k in ("language", "locale") if k in complaint}},
-                           order, cart)
-    to = recipient_of(payload, order, cart, complaint.get("customer_email"))
-    return {"id": complaint_id, "token": token, "variant": variant, "language": language, "to": to,
-            "type": "WARRANTY_CLAIM" if str(kind).upper() == "WARRANTY_CLAIM" else "RETURN",
-            "status": str(status).upper() if str(status).upper() in ("APPROVED", "DECLINED") else "CREATED"}
+def _complaint_view(payload: ComplaintEvent) -> _ComplaintView:
+    complaint = payload.complaint
+    order = payload.order if isinstance(payload.order, ComplaintOrder) else None
+    cart = (order and order.cart) or Cart()
+    item_id = complaint.cart_item if not isinstance(complaint.cart_item, dict) else complaint.cart_item.get("id")
+    cart_item = next((i for i in cart.cart_items or [] if item_id is not None and str(i.id) == str(item_id)),
+                     CartItem(product_variant_sku=None, quantity=None))
+    variant = first(complaint.product_variant_name, cart_item.product_variant_name, complaint.product_variant_sku,
+                    cart_item.product_variant_sku) or ""
+    kind = str(complaint.type or "RETURN").upper()
+    status = str(complaint.status or "CREATED").upper()
+    return _ComplaintView(
+        id=first(payload.complaint_id, complaint.id), token=payload.order_token or "", variant=variant,
+        language=language_of(payload.language, order, cart),
+        to=recipient_of(payload.customer_email, order, cart, complaint.customer_email),
+        type="WARRANTY_CLAIM" if kind == "WARRANTY_CLAIM" else "RETURN",
+        status=status if status in ("APPROVED", "DECLINED") else "CREATED")
 
 
-def complaint_confirmation(payload: dict) -> Email:
-    f = _complaint_fields(payload)
-    language = f["language"]
+def complaint_confirmation(payload: ComplaintEvent) -> Email:
+    f = _complaint_view(payload)
+    language = f.language
     subject = t(language, "complaint_created_subject")
-    body = "\n".join(line for line in (t(language, f"complaint_created_body_{f['type']}"), f["variant"]) if line)
+    body = "\n".join(line for line in (t(language, f"complaint_created_body_{f.type}"), f.variant) if line)
     html_part, text_part = render.generic(
         language=language, title=t(language, "complaint_created_title"), subtitle=t(language, "hello"), body=body,
-        button_label=t(language, "order_detail"), button_link=f"{storefront_url()}/review/{f['token']}",
+        button_label=t(language, "order_detail"), button_link=f"{storefront_url()}/review/{f.token}",
         footer=t(language, "footer"))
-    return Email("order_item_complaint_confirmation", f["to"], subject, html_part, text_part, language,
-                 {"complaint": f["id"], "type": "order_item_complaint_confirmation"})
+    return Email("order_item_complaint_confirmation", f.to, subject, html_part, text_part, language,
+                 {"complaint": f.id, "type": "order_item_complaint_confirmation"})
 
 
-def complaint_status_update(payload: dict) -> Email:
-    f = _complaint_fields(payload)
-    language = f["language"]
-    subject = t(language, f"complaint_status_subject_{f['type']}")
-    body = "\n".join(line for line in (t(language, f"complaint_status_body_{f['type']}"), f["variant"],
-                                       t(language, f"complaint_status_{f['status']}")) if line)
+def complaint_status_update(payload: ComplaintEvent) -> Email:
+    f = _complaint_view(payload)
+    language = f.language
+    subject = t(language, f"complaint_status_subject_{f.type}")
+    body = "\n".join(line for line in (t(language, f"complaint_status_body_{f.type}"), f.variant,
+                                       t(language, f"complaint_status_{f.status}")) if line)
     html_part, text_part = render.generic(
         language=language, title=t(language, "complaint_status_title"), subtitle=t(language, "hello"), body=body,
-        button_label=t(language, "order_detail"), button_link=f"{storefront_url()}/review/{f['token']}",
+        button_label=t(language, "order_detail"), button_link=f"{storefront_url()}/review/{f.token}",
         footer=t(language, "footer"))
-    return Email("order_item_status_update", f["to"], subject, html_part, text_part, language,
-                 {"complaint": f["id"], "type": "order_item_status_update"})
+    return Email("order_item_status_update", f.to, subject, html_part, text_part, language,
+                 {"complaint": f.id, "type": "order_item_status_update"})
 
 
+# method: (the payload type it reads, the builder)
 BUILDERS = {
-    "send_order_confirmation": order_confirmation,
-    "send_review_request": review_request,
-    "send_order_complaint_confirmation": complaint_confirmation,
-    "send_order_complaint_status_update": complaint_status_update,
+    "send_order_confirmation": (order_events.OrderEvent, order_confirmation),
+    "send_review_request": (order_events.ReviewSend, review_request),
+    "send_order_complaint_confirmation": (ComplaintEvent, complaint_confirmation),
+    "send_order_complaint_status_update": (ComplaintEvent, complaint_status_update),
 }
 
 
 def build(method: str, payload) -> Email:
     if not isinstance(payload, dict):
         raise PayloadError("the payload is not an object")
-    return BUILDERS[method](payload)
+    payload_type, builder = BUILDERS[method]
+    return builder(read(payload_type, payload))

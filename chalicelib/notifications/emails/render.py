@@ -1,6 +1,6 @@
 """The template mechanism: `templates/<name>.html` and `templates/<name>.txt`, filled with `${name}`
-placeholders (string.Template). In HTML every value is escaped unless it is `Safe` (fragments built
-here from escaped parts); plain text gets the values as they are.
+placeholders (string.Template). In HTML every value is escaped unless it is `Safe` (a `fragment`: a
+smaller template rendered into a larger one); plain text gets the values as they are.
 
 `generic` is the original's generic e-mail (title, subtitle, body, button); `order_confirmation` is
 the order confirmation.
@@ -35,6 +35,11 @@ def render_html(name: str, context: dict) -> str:
     return _template(f"{name}.html").substitute({k: escape(v) for k, v in context.items()})
 
 
+def fragment(name: str, **context) -> Safe:
+    """A piece of HTML from `templates/<name>.html` (without the file's final line break)."""
+    return Safe(render_html(name, context).removesuffix("\n"))
+
+
 def render_text(name: str, context: dict) -> str:
     text = _template(f"{name}.txt").substitute({k: "" if v is None else str(v) for k, v in context.items()})
     # Optional sections leave blank runs behind.
@@ -48,18 +53,13 @@ def render_text(name: str, context: dict) -> str:
 
 def paragraphs(text: str) -> Safe:
     """Body text as HTML paragraphs: one per line, escaped."""
-    return Safe("".join(f'<p style="margin:0 0 12px 0;">{escape(line)}</p>'
-                        for line in (text or "").splitlines() if line.strip()))
+    return Safe("".join(fragment("paragraph", line=line) for line in (text or "").splitlines() if line.strip()))
 
 
 def button(label: str | None, link: str | None) -> Safe:
     if not label or not link:
         return Safe("")
-    return Safe(
-        '<table role="presentation" cellpadding="0" cellspacing="0" style="margin:24px 0;"><tr>'
-        '<td style="background:#1f2937;border-radius:6px;">'
-        f'<a href="{escape(link)}" style="display:inline-block;padding:12px 24px;color:#ffffff;'
-        f'text-decoration:none;font-weight:600;">{escape(label)}</a></td></tr></table>')
+    return fragment("button", link=link, label=label)
 
 
 def generic(*, language: str, title: str, subtitle: str, body: str, button_label: str | None = None,
