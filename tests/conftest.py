@@ -159,6 +159,26 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: starts the local stack (make run) and talks to it over HTTP")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` keeps the tests of one `xdist_group` on one worker by their node ids ending in
+    `@<group>`. pytest-xdist 3.8 adds that suffix by setting `item._nodeid`, which pytest 9 no longer reads
+    (a node id is `item._id`): the groups were silently ignored, so e.g. the "stack" tests landed on both
+    workers and each started its own shop stack. Same suffix, set where pytest 9 reads it."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers when --dist loadgroup
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # a pytest before 9: xdist's own suffix works
+        return
+
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+
+
 @pytest.fixture(scope="session")
 def shop_stack(tmp_path_factory):
     """One running local stack (`make run`) shared by the tests that only need a shop to talk to (fuzzing,
