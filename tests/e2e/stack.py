@@ -51,7 +51,7 @@ class Stack:
                                         preexec_fn=_ignore_sigint if sigint_ignored else None)
         self._up = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
-        if not self._up.wait(STARTUP_TIMEOUT):
+        if not self._up.wait(STARTUP_TIMEOUT) or not any("ecoseller is up" in line for line in self.lines):
             self.process.kill()
             raise AssertionError("stack did not come up:\n" + "\n".join(self.lines[-40:]))
 
@@ -60,6 +60,9 @@ class Stack:
             self.lines.append(line.rstrip())
             if "ecoseller is up" in line:
                 self._up.set()
+        # Output closed: the stack exited. If it never came up, the waiting start fails now (with the stack's
+        # last lines) instead of after STARTUP_TIMEOUT; the check in __init__ sees it did not come up.
+        self._up.set()
 
     def service_urls(self) -> list[str]:
         return [m.group(1) for line in self.lines for m in [re.search(r"on (http://127\.0\.0\.1:\d+)", line)] if m]
