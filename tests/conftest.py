@@ -118,6 +118,38 @@ def aws(_migrated_moto):
         yield
 
 
+@pytest.fixture(scope="session")
+def _built_moto() -> dict:
+    """moto's state after a fixture's build, and what the build returned, per build name and migration inputs."""
+    return {}
+
+
+@pytest.fixture
+def built_once(aws, _built_moto):
+    """`built_once(name, build)`: the first test of a worker runs `build()` (a shop written through the API)
+    and keeps a copy of moto's state and of its result; the next tests get a copy of that state and result
+    instead of writing the same shop again. The build must not depend on the test (same inputs each time).
+    After a restore the container's reference copies and recent reads are forgotten: they were read before
+    the restore (a new container, as at the start of every test)."""
+    from chalicelib.core.store import recent, versioned
+
+    def restore_or_build(name: str, build):
+        place = (name, _migration_inputs())
+        saved = _built_moto.get(place)
+        if saved is None:
+            result = build()
+            _built_moto[place] = (_copied(_moto_backends()), copy.deepcopy(result))
+            return result
+        backends, result = saved
+        for service, account, region, backend in _copied(backends):
+            service[account][region] = backend
+        versioned.forget()
+        recent.forget()
+        return copy.deepcopy(result)
+
+    return restore_or_build
+
+
 @pytest.fixture
 def client(aws):
     from chalice.test import Client

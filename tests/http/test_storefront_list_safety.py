@@ -42,7 +42,7 @@ def _film(shop: dict, prefix: str, title: str, **changes) -> dict:
 
 
 @pytest.fixture
-def shop(client, monkeypatch):
+def shop(client, monkeypatch, built_once):
     """Heat (build_shop) plus, all in the Action category and all "A film": two more sellable films, one
     sold out, one without any price, one priced only in EUR_retail, one unpublished, one deleted. The
     unsellable ones are the newest, so the recommender's fallback (newest first) meets them first."""
@@ -53,33 +53,36 @@ def shop(client, monkeypatch):
     fallback.reset()
     db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
                                       CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    ids = build_shop(client)
-    ids["rows"] = add_methods(client, admin_headers(), ids)
-    ids["alien"] = _create(client, _film(ids, "ALN", "Alien"))
-    ids["ronin"] = _create(client, _film(ids, "RON", "Ronin"))
-    sold_out = _film(ids, "OUT", "Soldout")
-    for variant in sold_out["product_variants"]:
-        variant["stock_quantity"] = 0
-    ids["sold_out"] = _create(client, sold_out)
-    unpriced = _film(ids, "NOP", "Unpriced")
-    for variant in unpriced["product_variants"]:
-        variant["price"] = []
-    ids["unpriced"] = _create(client, unpriced)
-    euro_only = _film(ids, "EUR", "Euroonly")
-    for variant in euro_only["product_variants"]:
-        variant["price"] = [{"price_list": "EUR_retail", "price": "3.75"}]
-    ids["euro_only"] = _create(client, euro_only)
-    ids["hidden"] = _create(client, _film(ids, "HID", "Hidden", published=False))
-    ids["gone"] = _create(client, _film(ids, "GON", "Gone"))
-    assert call(client, "DELETE", f"/product/dashboard/detail/{ids['gone']}/", headers=admin_headers()
-                ).status_code == 204
-    media = call(client, "POST", "/product/dashboard/media/", {"media": PNG, "product_id": ids["alien"],
-                                                               "type": "IMAGE", "alt": "Alien poster"},
-                 admin_headers())
-    assert media.status_code in (200, 201), media.body
-    ids["sellable_cz"] = {ids["heat"], ids["alien"], ids["ronin"], ids["sold_out"]}
-    ids["sellable_sk"] = {ids["heat"], ids["alien"], ids["ronin"], ids["sold_out"], ids["euro_only"]}
-    return ids
+    def build() -> dict:
+        ids = build_shop(client)
+        ids["rows"] = add_methods(client, admin_headers(), ids)
+        ids["alien"] = _create(client, _film(ids, "ALN", "Alien"))
+        ids["ronin"] = _create(client, _film(ids, "RON", "Ronin"))
+        sold_out = _film(ids, "OUT", "Soldout")
+        for variant in sold_out["product_variants"]:
+            variant["stock_quantity"] = 0
+        ids["sold_out"] = _create(client, sold_out)
+        unpriced = _film(ids, "NOP", "Unpriced")
+        for variant in unpriced["product_variants"]:
+            variant["price"] = []
+        ids["unpriced"] = _create(client, unpriced)
+        euro_only = _film(ids, "EUR", "Euroonly")
+        for variant in euro_only["product_variants"]:
+            variant["price"] = [{"price_list": "EUR_retail", "price": "3.75"}]
+        ids["euro_only"] = _create(client, euro_only)
+        ids["hidden"] = _create(client, _film(ids, "HID", "Hidden", published=False))
+        ids["gone"] = _create(client, _film(ids, "GON", "Gone"))
+        assert call(client, "DELETE", f"/product/dashboard/detail/{ids['gone']}/", headers=admin_headers()
+                    ).status_code == 204
+        media = call(client, "POST", "/product/dashboard/media/", {"media": PNG, "product_id": ids["alien"],
+                                                                   "type": "IMAGE", "alt": "Alien poster"},
+                     admin_headers())
+        assert media.status_code in (200, 201), media.body
+        ids["sellable_cz"] = {ids["heat"], ids["alien"], ids["ronin"], ids["sold_out"]}
+        ids["sellable_sk"] = {ids["heat"], ids["alien"], ids["ronin"], ids["sold_out"], ids["euro_only"]}
+        return ids
+
+    return built_once("storefront list safety shop", build)  # written once per worker, then restored
 
 
 def assert_renderable(items: list[dict], symbol: str, allowed: set[int]) -> None:
