@@ -255,12 +255,12 @@ def storefront(client, path: str, language: str = "en"):
 
 
 @pytest.fixture
-def shop(client, clock, monkeypatch):
+def shop(client, clock, monkeypatch, built_once):
     from chalicelib.core.settings import reload_settings
 
     monkeypatch.setenv("LANGUAGES", ",".join(LANGUAGES))
     reload_settings()
-    return build_large_taxonomy(client)
+    return built_once("large taxonomy", lambda: build_large_taxonomy(client))  # written once per worker
 
 
 # --- the tests -------------------------------------------------------------------------------------------
