@@ -30,6 +30,8 @@ DB_MODULE = "chalicelib.core.store.db"
 
 
 def is_storage_module(path: Path) -> bool:
+    if not path.is_relative_to(CHALICELIB):
+        return False  # app.py and the operator scripts
     parts = path.relative_to(CHALICELIB).parts
     return parts[:2] == ("core", "store") or path.name in {"store.py", "keys.py"} or "store" in parts[:-1]
 
