@@ -164,7 +164,8 @@ def _item(item: CartItem, language: str) -> tuple[str, str]:
     return html_row, text_row
 
 
-def order_confirmation(payload: order_events.OrderEvent) -> Email:
+def order_confirmation(event: dict) -> Email:
+    payload = read(order_events.OrderEvent, event)
     order = payload.order or OrderDetail(token=None)
     cart = order.cart or Cart()
     language = language_of(payload.language, order, cart)
@@ -228,7 +229,8 @@ def order_confirmation(payload: order_events.OrderEvent) -> Email:
 
 # --- review request ----------------------------------------------------------------------------------
 
-def review_request(payload: order_events.ReviewSend) -> Email:
+def review_request(event: dict) -> Email:
+    payload = read(order_events.ReviewSend, event)
     order = payload.order
     cart = (order and order.cart) or Cart()
     language = language_of(payload.language, order, cart)
@@ -255,7 +257,8 @@ class _ComplaintView:
     status: str
 
 
-def _complaint_view(payload: ComplaintEvent) -> _ComplaintView:
+def _complaint_view(event: dict) -> _ComplaintView:
+    payload = read(ComplaintEvent, event)
     complaint = payload.complaint
     order = payload.order if isinstance(payload.order, ComplaintOrder) else None
     cart = (order and order.cart) or Cart()
@@ -274,8 +277,8 @@ def _complaint_view(payload: ComplaintEvent) -> _ComplaintView:
         status=status if status in ("APPROVED", "DECLINED") else "CREATED")
 
 
-def complaint_confirmation(payload: ComplaintEvent) -> Email:
-    f = _complaint_view(payload)
+def complaint_confirmation(event: dict) -> Email:
+    f = _complaint_view(event)
     language = f.language
     subject = t(language, "complaint_created_subject")
     body = "\n".join(line for line in (t(language, f"complaint_created_body_{f.type}"), f.variant) if line)
@@ -287,8 +290,8 @@ def complaint_confirmation(payload: ComplaintEvent) -> Email:
                  {"complaint": f.id, "type": "order_item_complaint_confirmation"})
 
 
-def complaint_status_update(payload: ComplaintEvent) -> Email:
-    f = _complaint_view(payload)
+def complaint_status_update(event: dict) -> Email:
+    f = _complaint_view(event)
     language = f.language
     subject = t(language, f"complaint_status_subject_{f.type}")
     body = "\n".join(line for line in (t(language, f"complaint_status_body_{f.type}"), f.variant,
@@ -301,17 +304,16 @@ def complaint_status_update(payload: ComplaintEvent) -> Email:
                  {"complaint": f.id, "type": "order_item_status_update"})
 
 
-# method: (the payload type it reads, the builder)
+# Each builder reads the event's payload (a dict) as the type it needs.
 BUILDERS = {
-    "send_order_confirmation": (order_events.OrderEvent, order_confirmation),
-    "send_review_request": (order_events.ReviewSend, review_request),
-    "send_order_complaint_confirmation": (ComplaintEvent, complaint_confirmation),
-    "send_order_complaint_status_update": (ComplaintEvent, complaint_status_update),
+    "send_order_confirmation": order_confirmation,
+    "send_review_request": review_request,
+    "send_order_complaint_confirmation": complaint_confirmation,
+    "send_order_complaint_status_update": complaint_status_update,
 }
 
 
 def build(method: str, payload) -> Email:
     if not isinstance(payload, dict):
         raise PayloadError("the payload is not an object")
-    payload_type, builder = BUILDERS[method]
-    return builder(read(payload_type, payload))
+    return BUILDERS[method](payload)
