@@ -54,7 +54,7 @@ def make_products(client, ids, headers, count: int, prefix: str = "B") -> list[i
 
 def ready_cart(client, shop, product_id: int, sku: str) -> str:
     from tests.helpers import body, call
-    from tests.http.test_cart import BILLING, SHIPPING
+    from tests.cart.test_cart import BILLING, SHIPPING
 
     token = body(call(client, "POST", "/cart/storefront/", {"sku": sku, "quantity": 1, "product": product_id,
                                                            "country": "CZ", "pricelist": "CZK_retail"}))["token"]
@@ -151,7 +151,7 @@ def seven_request_checkout(client, shop, args, runs: int = 15) -> dict:
     """Per run, per request of the seven: (operations, most in flight, round trips, app wall s, app CPU s)."""
     from chalicelib.core.store import versioned
     from tests.helpers import AwsCalls, body, call
-    from tests.http.test_cart import BILLING, SHIPPING
+    from tests.cart.test_cart import BILLING, SHIPPING
     from tests.shop_fixtures import admin_headers
 
     product = make_products(client, shop, admin_headers(), 1, prefix="SEVEN")[0]  # SKU SEVEN0-EN, stock 1000

@@ -8,7 +8,7 @@ catalog, pricing, payment modules, ...) only when one of its routes first runs. 
 
 instead of `from chalicelib.cart import service`: `service.create_cart(...)` imports the module on that
 first call and reads the attribute from it; setting an attribute (a test's monkeypatch) sets it on the
-module. `tests/unit/test_lazy_imports.py` pins which modules `import app` leaves out.
+module. `tests/contract/test_lazy_imports.py` pins which modules `import app` leaves out.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib.core.store import db
 from tests.helpers import body
-from tests.http.test_orders import ready_cart, submit
+from tests.orders.test_orders import ready_cart, submit
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
 SENDER = "shop@example.com"

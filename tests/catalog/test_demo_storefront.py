@@ -11,7 +11,7 @@ import pytest
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from tests.helpers import body, call
-from tests.http.test_storefront_list_safety import assert_renderable
+from tests.catalog.test_storefront_list_safety import assert_renderable
 
 CZ = "country=CZ&pricelist=CZK"
 
@@ -106,7 +106,7 @@ def _first_category(client) -> int:
 
 
 def test_a_cz_order_by_bank_transfer_gets_a_qr_code(demo):
-    from tests.http.test_cart import BILLING, SHIPPING
+    from tests.cart.test_cart import BILLING, SHIPPING
 
     methods = body(call(demo, "GET", "/cart/storefront/methods/CZ/"))
     post = next(m for m in methods if m["shipping_method"]["title"] in ("Czech Post", "Česká pošta"))

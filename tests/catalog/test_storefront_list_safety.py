@@ -21,7 +21,7 @@ from chalicelib.recommender import popular
 from chalicelib.search import fallback
 from tests.catalog_fixtures import PNG, product_payload
 from tests.helpers import body, call
-from tests.http.test_orders import ready_cart, submit
+from tests.orders.test_orders import ready_cart, submit
 from tests.recommender.conftest import fake_rs  # noqa: F401 - the loopback recommender fixture
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 

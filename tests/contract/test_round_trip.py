@@ -254,7 +254,7 @@ def api_shop(client) -> dict:
     """A shop built through the dashboard API with every optional field set, and the item shapes a
     merchant also makes: a product whose description is "" and one whose description is null, with no
     category, type or variants; a product with media; a category with no description; an order."""
-    from tests.http.test_orders import ready_cart, submit
+    from tests.orders.test_orders import ready_cart, submit
 
     media_bucket()
     ids = build_shop(client)

@@ -12,8 +12,8 @@ import pytest
 
 from chalicelib.orders import store as orders_store
 from tests.helpers import body, call
-from tests.http.test_cart import add_body
-from tests.http.test_orders import ready_cart, submit
+from tests.cart.test_cart import add_body
+from tests.orders.test_orders import ready_cart, submit
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
 

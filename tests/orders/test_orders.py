@@ -12,7 +12,7 @@ import pytest
 from chalicelib.core.store import db
 from chalicelib.orders import checkout
 from tests.helpers import AwsCalls, auth, body, call, make_user
-from tests.http.test_cart import BILLING, SHIPPING, add_body
+from tests.cart.test_cart import BILLING, SHIPPING, add_body
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
 

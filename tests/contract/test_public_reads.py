@@ -19,8 +19,8 @@ from chalicelib.core.http.routing import ROUTES
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from tests.helpers import auth, body, call, make_user
-from tests.http.test_cart import BILLING, SHIPPING
-from tests.http.test_orders import ready_cart, submit
+from tests.cart.test_cart import BILLING, SHIPPING
+from tests.orders.test_orders import ready_cart, submit
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
 PUBLIC_READS = sorted(spec.path for spec in ROUTES if spec.method == "GET" and spec.access.kind == "public")
