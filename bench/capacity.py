@@ -557,11 +557,11 @@ def dashboard_product_payload(current: dict) -> dict:
 # --- the catalogs ---------------------------------------------------------------------------------------
 
 def _batch_write(items: list[dict]) -> None:
-    """BatchWriteItem through the importer's writer (unprocessed items retried, the container's recent reads
-    dropped)."""
-    from chalicelib.importer.products import batch_put
+    """BatchWriteItem through the importer's bulk writer (unprocessed items retried, the container's recent
+    reads dropped)."""
+    from chalicelib.importer import store
 
-    batch_put("main", items)
+    store.put_items(items)
 
 
 def import_demo() -> dict:
