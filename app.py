@@ -3,7 +3,11 @@
 from chalice import Chalice
 
 from chalicelib.cart.routes import routes as cart_routes
-from chalicelib.catalog import attribute_routes, category_routes, pricelist_routes, product_routes, storefront_routes
+from chalicelib.catalog.categories import routes as category_routes
+from chalicelib.catalog.pricelists import routes as pricelist_routes
+from chalicelib.catalog.products import routes as product_routes
+from chalicelib.catalog.storefront import routes as storefront_routes
+from chalicelib.catalog.taxonomy import routes as attribute_routes
 from chalicelib.cms.routes import routes as cms_routes
 from chalicelib.core import providers
 from chalicelib.core.http.routing import set_principal_loader

@@ -599,8 +599,8 @@ def catalog_facts() -> dict:
 
 def demo_ids(bench: Bench) -> dict:
     """Which products, categories, methods the runs use on the demo shop."""
-    from chalicelib.catalog import listing
-    from chalicelib.catalog.reference import catalog_snapshot
+    from chalicelib.catalog.listing import store as listing
+    from chalicelib.catalog.reference.store import catalog_snapshot
     from tests.shop_fixtures import admin_headers
 
     snapshot = catalog_snapshot()
@@ -637,8 +637,9 @@ def checkout_setup(bench: Bench, ids: dict) -> None:
 def grow_catalog(products: int, values: int, categories: int, ids: dict) -> dict:
     """The demo shop grown to `products` products, `values` attribute values and `categories` categories
     (see the module's docstring: what is written as items, what only as listing entries)."""
-    from chalicelib.catalog import listing
-    from chalicelib.catalog.reference import catalog_snapshot
+    from chalicelib.catalog.listing import service as listing
+    from chalicelib.catalog.listing.store import encode
+    from chalicelib.catalog.reference.store import catalog_snapshot
     from chalicelib.core.store import db, keys, versioned
 
     started = time.perf_counter()
@@ -736,7 +737,7 @@ def grow_catalog(products: int, values: int, categories: int, ids: dict) -> dict
                 price["id"] = product_id * 100 + v * 10 + p
         written.append(product)
         written += [{**keys.unique("SKU", v["sku"]), "owner": product_id} for v in product["variants"]]
-    written += [{**keys.category_listing(leaf), "version": 1, "entries": listing.encode(found), "count": len(found)}
+    written += [{**keys.category_listing(leaf), "version": 1, "entries": encode(found), "count": len(found)}
                 for leaf, found in entries.items()]
     _batch_write(written)
     db.raise_counter_to("product", first_id + new_products)

@@ -46,8 +46,10 @@ def _batch_write(items: list[dict]) -> None:
 
 def build_shop(count: int) -> tuple[int, int]:
     """A catalog of `count` products; answers (a leaf category id, a product id in it)."""
-    from chalicelib.catalog import listing, pricelists
-    from chalicelib.catalog.reference import CATEGORIES
+    from chalicelib.catalog.listing import service as listing
+    from chalicelib.catalog.listing.store import encode
+    from chalicelib.catalog.pricelists import service as pricelists
+    from chalicelib.catalog.reference.store import CATEGORIES
     from chalicelib.core.store import db, keys
     from chalicelib.localization import service as localization
 
@@ -77,7 +79,7 @@ def build_shop(count: int) -> tuple[int, int]:
         items.append(product)
         items += [{**keys.unique("SKU", v["sku"]), "owner": product_id} for v in variants]
         listings[category][product_id] = listing.entry_for(product)
-    items += [{**keys.category_listing(leaf), "version": 1, "entries": listing.encode(entries),
+    items += [{**keys.category_listing(leaf), "version": 1, "entries": encode(entries),
                "count": len(entries)} for leaf, entries in listings.items()]
     _batch_write(items)
     db.raise_counter_to("product", count)

@@ -290,8 +290,8 @@ def start_stub() -> ThreadingHTTPServer:
 
 def load_dynamodb(size: int) -> None:
     """Attribute values the products use (the rebuild's lookup reads them), then the products as items."""
-    from chalicelib.catalog import pricelists
-    from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES
+    from chalicelib.catalog.pricelists import service as pricelists
+    from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES
     from chalicelib.core.store import db
     from chalicelib.localization import service as localization
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.catalog import attributes, pricing
-from chalicelib.catalog.product_views import primary_image
-from chalicelib.catalog.storefront import price_in, product_type_of
+from chalicelib.catalog import pricing
+from chalicelib.catalog.products.views import primary_image
+from chalicelib.catalog.storefront.service import price_in, product_type_of
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.core import money
 from chalicelib.core.http.errors import ApiError
 

@@ -29,8 +29,8 @@ from typing import TypeVar
 from chalicelib.cart import lines, store
 from chalicelib.cart.schemas import ADD_ITEM, INFO_SCHEMAS, UPDATE_QUANTITY
 from chalicelib.catalog import pricing
-from chalicelib.catalog import products as catalog_products
-from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.catalog.products import service as catalog_products
+from chalicelib.catalog.reference.store import catalog_snapshot
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store.entities import now_iso
@@ -120,7 +120,7 @@ def _language_for(country: dict | None) -> str:
 
 def _country_item(country_code: str) -> dict | None:
     """The live country of this code, from the container's copy of PRICING (None when unknown)."""
-    from chalicelib.catalog.reference import pricing_items
+    from chalicelib.catalog.reference.store import pricing_items
     from chalicelib.localization.service import PricingPlace
 
     country = PricingPlace(pricing_items(), country_code).country
@@ -331,7 +331,7 @@ def remove_line(token: str, sku: str) -> None:
 
 def _country_known(code: str) -> bool:
     """A live country, from the container's copy of PRICING (no call while it is unchanged)."""
-    from chalicelib.catalog.reference import pricing_items
+    from chalicelib.catalog.reference.store import pricing_items
     from chalicelib.localization.store import COUNTRIES
 
     return any(COUNTRIES.owns(item) and item.get("code") == code and not item.get("safe_deleted")

@@ -1,2 +1,24 @@
 """The catalog: price lists, product types, attribute types and values, categories, products with
-their variants, prices and media, and the storefront's reads of all of them."""
+their variants, prices and media, and the storefront's reads of all of them.
+
+One sub-package per part, each with its `routes` (HTTP), `service` (the rules) and, where it keeps items
+of its own, `store` (its keys, reads and writes: the only catalog modules that talk to the table,
+tests/contract/test_storage_door.py):
+* `pricelists`: price lists and the pointer naming the default one;
+* `taxonomy`: product types, attribute types and attribute values (base attributes), their request
+  schemas, consistent reads and transaction re-checks of the CATALOG partition's entities, demo data;
+* `categories`: the category tree (kept in the CATALOG partition through taxonomy's store);
+* `products`: product aggregates (variants, prices, media), their paged id list (GSI2), SKU and media-id
+  uniqueness claims, the dashboard's and storefront's views of them;
+* `storefront`: the storefront's product detail, category pages and filters.
+
+Shared by several of them:
+* `reference`: the small reference collections (categories, attribute types, attribute values, product
+  types in the CATALOG partition; price lists in PRICING) and their cached whole-partition reads;
+* `listing`: the compact per-category listings products write and storefront category pages read;
+* `pricing.py`: a variant's price in a price list and country (storefront, cart, orders);
+* `demo.py`: the demo shop's price lists, taxonomy and products.
+
+Each sub-package's `response_schemas` names the JSON Schemas its routes answer (the API document finds
+them beside the routes).
+"""

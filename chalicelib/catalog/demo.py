@@ -16,9 +16,12 @@ import struct
 import zlib
 from decimal import Decimal
 
-from chalicelib.catalog import attributes, pricelists, product_views, products
-from chalicelib.catalog.product_schemas import PRODUCT
-from chalicelib.catalog.reference import CATEGORIES, catalog_snapshot
+from chalicelib.catalog.pricelists import service as pricelists
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products import views as product_views
+from chalicelib.catalog.products.schemas import PRODUCT
+from chalicelib.catalog.reference.store import CATEGORIES, catalog_snapshot
+from chalicelib.catalog.taxonomy import service as attributes
 
 PRICE_LISTS = [
     {"code": "CZK", "currency": "CZK", "is_default": True, "rounding": False},

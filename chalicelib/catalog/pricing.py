@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from chalicelib.catalog.reference import PRICE_LISTS, pricing_items
-from chalicelib.catalog.store.pricelists import default_code_among
+from chalicelib.catalog.pricelists.store import default_code_among
+from chalicelib.catalog.reference.store import PRICE_LISTS, pricing_items
 from chalicelib.core import money
 from chalicelib.core.http.errors import ApiError, ValidationError
 from chalicelib.localization.service import PricingPlace, normalize_code

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.catalog import pricelists
+from chalicelib.catalog.pricelists import service as pricelists
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.settings import get_settings
 from chalicelib.importer.source import Dump, Report

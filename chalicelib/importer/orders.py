@@ -28,8 +28,8 @@ from chalicelib.cart import lines
 from chalicelib.cart import views as cart_views
 from chalicelib.cart.service import freeze_method
 from chalicelib.catalog import pricing
-from chalicelib.catalog import products as catalog_products
-from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.catalog.products import service as catalog_products
+from chalicelib.catalog.reference.store import catalog_snapshot
 from chalicelib.core import money
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.http.validation import normalize_email

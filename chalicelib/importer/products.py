@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.catalog import listing
-from chalicelib.catalog import products as catalog_products
-from chalicelib.catalog.store import products as catalog_store
+from chalicelib.catalog.listing import service as listing
+from chalicelib.catalog.products import service as catalog_products
+from chalicelib.catalog.products import store as catalog_store
 from chalicelib.core import events
 from chalicelib.core.store import keys
 from chalicelib.importer import store

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.products import service as catalog_products
 from chalicelib.core.store import keys
 from chalicelib.importer import store as importer_store
 from chalicelib.importer.source import Dump, Report, as_int, timestamp

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATEGORIES, PRICE_LISTS, PRODUCT_TYPES
+from chalicelib.catalog.reference.store import BASE_ATTRIBUTES, CATEGORIES, PRICE_LISTS, PRODUCT_TYPES
 from chalicelib.importer import cms, localization, methods, orders, products, reviews, taxonomy, users
 from chalicelib.importer.source import MAPPED_TABLES, Dump, Report
 from chalicelib.importer.sqldump import flag

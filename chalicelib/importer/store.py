@@ -15,7 +15,7 @@ claim holders, listings, the orders already there.
 
 from __future__ import annotations
 
-from chalicelib.catalog import listing
+from chalicelib.catalog.listing import store as listing
 from chalicelib.core.store import claims, db, keys
 from chalicelib.core.store.write import Check, ConditionFailed, Put, TransactionFailed
 from chalicelib.orders import stats

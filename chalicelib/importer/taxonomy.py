@@ -17,9 +17,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chalicelib.catalog import attributes, categories
-from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATALOG, CATEGORIES, PRODUCT_TYPES
-from chalicelib.catalog.taxonomy_schemas import TEXT, VALUE_TYPES
+from chalicelib.catalog.categories import service as categories
+from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATALOG, CATEGORIES, PRODUCT_TYPES
+from chalicelib.catalog.taxonomy import service as attributes
+from chalicelib.catalog.taxonomy.schemas import TEXT, VALUE_TYPES
 from chalicelib.core.store.entities import Collection
 from chalicelib.importer import store
 from chalicelib.importer.source import Dump, Report, as_int, timestamp

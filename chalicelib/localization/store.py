@@ -31,7 +31,7 @@ from chalicelib.core.store import db, keys, versioned
 from chalicelib.core.store.entities import Collection, now_iso
 from chalicelib.core.store.write import Check, Delete, Put, Update
 
-PRICING = "PRICING"  # shared with the catalog's price lists (catalog/reference.py)
+PRICING = "PRICING"  # shared with the catalog's price lists (catalog/reference/store.py)
 
 versioned.register(PRICING)  # read whole per request: served from the container's copy while unchanged
 COUNTRIES = Collection("COUNTRY", numeric_ids=False, id_field="code", partition=PRICING)

@@ -25,8 +25,8 @@ from functools import partial
 from chalicelib.cart import lines
 from chalicelib.cart import service as cart_service
 from chalicelib.catalog import pricing
-from chalicelib.catalog import products as catalog_products
-from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.catalog.products import service as catalog_products
+from chalicelib.catalog.reference.store import catalog_snapshot
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.observability import metric

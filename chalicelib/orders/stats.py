@@ -77,8 +77,8 @@ def _money_entries(total: dict, average: bool) -> list[dict]:
 
 
 def _top_products(products: dict[int, int], limit: int) -> list[dict]:
-    from chalicelib.catalog import products as catalog_products
-    from chalicelib.catalog.product_views import primary_image
+    from chalicelib.catalog.products import service as catalog_products
+    from chalicelib.catalog.products.views import primary_image
     from chalicelib.core.settings import get_settings
 
     best = sorted(((units, -pid) for pid, units in products.items() if units > 0), reverse=True)[:limit]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.products import service as catalog_products
 from chalicelib.core.store.write import Update
 from chalicelib.orders import store
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.orders import sales
 
 TTL = 60.0

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import logging
 
-from chalicelib.catalog import pricing, products, storefront
+from chalicelib.catalog import pricing
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.storefront import service as storefront
 from chalicelib.recommender import client, popular, store
 from chalicelib.recommender.schemas import RecommendationQuery
 

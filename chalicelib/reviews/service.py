@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
 from chalicelib.core.store import write
 from chalicelib.localization import service as localization

@@ -3,7 +3,7 @@
     GET search/storefront/product/<lang>/<query>/?limit=&country=&pricelist=
       -> service.search: the engine's best matches (engine.py), or the fallback's (fallback.py) when
          search is switched off, the engine errors or times out, or there is no index yet
-      -> catalog.storefront.list_items, in score order (ProductStorefrontList; header X-Search-Backend)
+      -> catalog.storefront.service.list_items, in score order (ProductStorefrontList; header X-Search-Backend)
 
     outbox stream --search_outbox--> live.py: reindex the products a change touches (engine down: the
                                      work is kept as pending items, retried by search_maintenance)

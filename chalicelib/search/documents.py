@@ -102,7 +102,7 @@ def _attribute_text(entry: dict, language: str, default_language: str) -> str:
 
 
 def document(product: dict, lookup: dict[int, dict], languages: Iterable[str], default_language: str) -> dict:
-    """The document of a live product aggregate; `lookup` is catalog.attributes.attribute_lookup()."""
+    """The document of a live product aggregate; `lookup` is catalog.taxonomy.service.attribute_lookup()."""
     product_id = int(product["id"])
     attribute_ids = list(dict.fromkeys(int(a) for variant in product.get("variants", [])
                                        for a in variant.get("attributes", [])))

@@ -23,7 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.products import service as catalog_products
 from chalicelib.core.settings import get_settings
 from chalicelib.search import documents, source, text
 from chalicelib.search.settings import SearchSettings

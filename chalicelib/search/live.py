@@ -31,7 +31,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from chalicelib.catalog import products as catalog_products
+from chalicelib.catalog.products import service as catalog_products
 from chalicelib.core import batch
 from chalicelib.core.settings import get_settings
 from chalicelib.events import store as outbox

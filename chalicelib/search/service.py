@@ -2,7 +2,7 @@
 
 The engine answers when it is switched on and healthy; otherwise (switched off, unreachable, timed
 out, index missing) the DynamoDB fallback does, so the storefront gets a 200 either way. The ids are
-then rendered by the catalog (catalog.storefront.list_items) in score order, which the original lost.
+then rendered by the catalog (catalog.storefront.service.list_items) in score order, which the original lost.
 Hits the storefront cannot render are left out: unpublished or deleted a moment ago (not yet out of
 the index), or without a price in the shopper's price list (its card reads `variant_prices[0]`);
 out-of-stock products stay. A few extra hits are asked for, and when that is still not enough for a
@@ -61,7 +61,7 @@ def search(language: str, query: str, *, limit: int = DEFAULT_LIMIT, country: st
         raise ValidationError.field("query", f"Ensure this field has no more than {MAX_QUERY_LENGTH} characters.")
     if not query:
         return [], "none"
-    from chalicelib.catalog import storefront  # on the first search, not when the app starts
+    from chalicelib.catalog.storefront import service as storefront  # on the first search, not when the app starts
 
     size = limit + SPARE_HITS
     for _round in range(FILL_ROUNDS):

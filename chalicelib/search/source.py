@@ -2,15 +2,16 @@
 
 Ids come from the products' keys-only list (GSI2 "PRODUCTS", ordered by zero-padded id), so a page can
 start after any product id: that id is the rebuild's checkpoint. The products of a page are then
-fetched by key (catalog.products.get_many, 100 per BatchGetItem). Only one page is in memory at a time.
+fetched by key (catalog.products.service.get_many, 100 per BatchGetItem). Only one page is in memory at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from chalicelib.catalog import attributes, products
-from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.reference.store import catalog_snapshot
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.search import store
 
 

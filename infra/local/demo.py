@@ -35,7 +35,8 @@ def load_localization() -> None:
 
 
 def load_catalog() -> None:
-    from chalicelib.catalog import demo, taxonomy_demo
+    from chalicelib.catalog import demo
+    from chalicelib.catalog.taxonomy import demo as taxonomy_demo
 
     taxonomy_demo.load_demo()
     demo.load_demo()

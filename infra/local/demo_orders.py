@@ -10,7 +10,7 @@ any order. Idempotent: skipped when the shopper has orders already.
 from __future__ import annotations
 
 from chalicelib.cart import service as carts
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.methods.store import read
 from chalicelib.orders import checkout
 from chalicelib.orders import service as orders

@@ -6,15 +6,16 @@ cost one DynamoDB Query each. The path variable is `{category_id}`, as on the st
 `category/storefront/{category_id}/products|attributes` routes (API Gateway requires one name per level).
 """
 
-from chalicelib.catalog import taxonomy_schemas as schemas
+from chalicelib.catalog.taxonomy import schemas
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.lazy import lazy_module
 
 # Imported when a category route first runs: it pulls in the attributes and the reference data.
-categories = lazy_module("chalicelib.catalog.categories")
+categories = lazy_module("chalicelib.catalog.categories.service")
 
-routes = Routes(__name__, tag="catalog")
+# operationIds name the catalog (`get_catalog_...`), as before the catalog had sub-packages.
+routes = Routes(__name__, tag="catalog", operation_package="catalog")
 
 CATEGORY_ADD = permission("category_add_permission")
 CATEGORY_CHANGE = permission("category_change_permission")

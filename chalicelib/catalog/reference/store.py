@@ -7,8 +7,7 @@ container's copy (core/store/versioned.py; core/store/entities.Collection writes
 * partition CATALOG: categories, attribute types, base attributes (attribute values), product types;
 * partition PRICING: price lists (countries, currencies and VAT groups belong to localization).
 
-Products are aggregates of their own (store/products.py), one item each with variants, prices and media.
-Other modules and packages reach these through catalog/reference.py.
+Products are aggregates of their own (products/store.py), one item each with variants, prices and media.
 """
 
 from __future__ import annotations

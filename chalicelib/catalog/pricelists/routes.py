@@ -6,9 +6,10 @@ from chalicelib.core.http.validation import Boolean, Schema, String
 from chalicelib.core.lazy import lazy_module
 
 # Imported when a price-list route first runs.
-pricelists = lazy_module("chalicelib.catalog.pricelists")
+pricelists = lazy_module("chalicelib.catalog.pricelists.service")
 
-routes = Routes(__name__, tag="catalog")
+# operationIds name the catalog (`get_catalog_...`), as before the catalog had sub-packages.
+routes = Routes(__name__, tag="catalog", operation_package="catalog")
 
 PRICE_LIST = Schema(
     "PriceList",

@@ -8,8 +8,9 @@ The product type gets each country's default VAT group when localization's demo 
 
 from __future__ import annotations
 
-from chalicelib.catalog import attributes, categories
-from chalicelib.catalog.reference import catalog_snapshot
+from chalicelib.catalog.categories import service as categories
+from chalicelib.catalog.reference.store import catalog_snapshot
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.core.settings import get_settings
 from chalicelib.localization import service as localization
 
@@ -106,5 +107,5 @@ def load_demo() -> dict[str, int]:
     return created
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m chalicelib.catalog.taxonomy_demo` against TABLE_PREFIX
+if __name__ == "__main__":  # pragma: no cover - `python -m chalicelib.catalog.taxonomy.demo` against TABLE_PREFIX
     print(load_demo())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from chalicelib.catalog import products
-from chalicelib.catalog.attributes import Taxonomy
-from chalicelib.catalog.reference import catalog_snapshot
-from chalicelib.catalog.store import products as store
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products import store
+from chalicelib.catalog.reference.store import catalog_snapshot
+from chalicelib.catalog.taxonomy.service import Taxonomy
 from chalicelib.core import media
 from chalicelib.core.http import i18n, pagination
 from chalicelib.core.http.errors import ApiError, NotFound, ValidationError

@@ -24,9 +24,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.catalog import attributes, categories, listing, pricing, products
-from chalicelib.catalog.product_views import primary_image, sorted_media
-from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES, catalog_snapshot
+from chalicelib.catalog import pricing
+from chalicelib.catalog.categories import service as categories
+from chalicelib.catalog.listing import store as listing
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products.views import primary_image, sorted_media
+from chalicelib.catalog.reference.store import BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES, catalog_snapshot
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.core import media, money, providers
 from chalicelib.core.http import i18n, pagination
 from chalicelib.core.http.errors import ApiError

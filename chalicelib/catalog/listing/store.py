@@ -1,4 +1,4 @@
-"""Where category listings live and how they are stored (catalog/listing.py says what an entry holds).
+"""Where category listings live and how they are stored (listing/service.py says what an entry holds).
 
 One item per category, `keys.category_listing(category_id)` (products without a category share the
 "NONE" listing): `entries`, the entries by product id as zlib-compressed JSON (about 40 bytes per

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.catalog import listing
-from chalicelib.catalog.attributes import Taxonomy
-from chalicelib.catalog.reference import (
+from chalicelib.catalog.listing import service as listing
+from chalicelib.catalog.products import store
+from chalicelib.catalog.reference.store import (
     CATEGORIES,
     PRICE_LISTS,
     PRODUCT_TYPES,
     catalog_snapshot,
 )
-from chalicelib.catalog.store import products as store
+from chalicelib.catalog.taxonomy.service import Taxonomy
 from chalicelib.core import events
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
 from chalicelib.core.store.entities import now_iso

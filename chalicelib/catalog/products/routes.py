@@ -1,7 +1,7 @@
 """`product/dashboard/...` product, variant and media routes (contract P7-P14, P30-P33)."""
 
 
-from chalicelib.catalog import product_schemas
+from chalicelib.catalog.products import schemas as product_schemas
 from chalicelib.core import media
 from chalicelib.core.auth.access import PUBLIC, STAFF, permission
 from chalicelib.core.http.errors import NotFound, ValidationError
@@ -9,10 +9,11 @@ from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.lazy import lazy_module
 
 # Imported when a product route first runs: they pull in the attributes and the reference data.
-product_views = lazy_module("chalicelib.catalog.product_views")
-products = lazy_module("chalicelib.catalog.products")
+product_views = lazy_module("chalicelib.catalog.products.views")
+products = lazy_module("chalicelib.catalog.products.service")
 
-routes = Routes(__name__, tag="catalog")
+# operationIds name the catalog (`get_catalog_...`), as before the catalog had sub-packages.
+routes = Routes(__name__, tag="catalog", operation_package="catalog")
 
 PRODUCT_CHANGE = permission("product_change_permission")
 MEDIA_CHANGE = permission("productmedia_change_permission")

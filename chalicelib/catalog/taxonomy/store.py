@@ -1,4 +1,4 @@
-"""The CATALOG partition's entities (store/reference.py declares them: categories, attribute types, attribute
+"""The CATALOG partition's entities (reference/store.py declares them: categories, attribute types, attribute
 values, product types): what their writes need beyond core/store/entities.Collection.
 
 A write that depends on another entity (a value on its type, a category under its parent chain) reads it

@@ -7,18 +7,15 @@ and pages in memory, then fetches only that page's products by key. So the cost 
 grow with the catalog, only (slowly) with the size of the category.
 
 Each product write updates its listing in the same transaction as the product, conditioned on the
-listing's `version`. How listings are stored, read and written is store/listing.py's (its functions are
-also reached from here, as other packages know them).
+listing's `version`. How listings are stored, read and written is listing/store.py's.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from chalicelib.catalog.store.listing import decode, encode, read, read_many, write_operation
+from chalicelib.catalog.listing.store import read, write_operation
 from chalicelib.core.store.write import Put
-
-__all__ = ["changes_for", "decode", "encode", "entry_for", "read", "read_many", "write_operation"]
 
 
 def entry_for(product: dict) -> dict:

@@ -30,10 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.catalog.attributes import create, invalid_pk, ordered_languages, update, with_retries
-from chalicelib.catalog.reference import CATEGORIES, catalog_snapshot
-from chalicelib.catalog.store.taxonomy import get_live, live_check, new_id
-from chalicelib.catalog.taxonomy_schemas import CATEGORY_FIELDS, CATEGORY_REQUIRED
+from chalicelib.catalog.reference.store import CATEGORIES, catalog_snapshot
+from chalicelib.catalog.taxonomy.schemas import CATEGORY_FIELDS, CATEGORY_REQUIRED
+from chalicelib.catalog.taxonomy.service import create, invalid_pk, ordered_languages, update, with_retries
+from chalicelib.catalog.taxonomy.store import get_live, live_check, new_id
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import NotFound, ValidationError
 from chalicelib.core.http.i18n import flatten

@@ -1,6 +1,6 @@
 """Attribute types, their values (base attributes) and product types (contract P2-P6, P20-P29).
 
-All three live in the CATALOG partition (reference.py): dashboard lists and details read them with one
+All three live in the CATALOG partition (reference/store.py): dashboard lists and details read them with one
 consistent Query (`catalog_snapshot()`), as the storefront does.
 
 Rules beyond the original:
@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from chalicelib.catalog import taxonomy_schemas as schemas
-from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES, catalog_snapshot
-from chalicelib.catalog.store.taxonomy import get_live, live_check, new_id
+from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES, catalog_snapshot
+from chalicelib.catalog.taxonomy import schemas
+from chalicelib.catalog.taxonomy.store import get_live, live_check, new_id
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import changed_fields
@@ -46,7 +46,7 @@ CONFLICT = "It was changed by someone else at the same time; reload and try agai
 _MAX_CHECKS = 95  # TransactWriteItems takes 100 operations: the write, its event and these checks
 
 
-# --- shared helpers (categories.py uses them too) -----------------------------------------------------
+# --- shared helpers (categories/service.py uses them too) -----------------------------------------------------
 
 def with_retries(attempt: Callable[[], Any]) -> Any:
     """Run read-validate-write `attempt` again on fresh data when its write found the world changed (it

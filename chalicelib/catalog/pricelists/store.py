@@ -7,7 +7,7 @@ default price lists, so two concurrent changes can never leave two defaults (or 
 
 from __future__ import annotations
 
-from chalicelib.catalog.store.reference import PRICE_LISTS, PRICING
+from chalicelib.catalog.reference.store import PRICE_LISTS, PRICING
 from chalicelib.core.store import db
 from chalicelib.core.store.write import Put, Update
 

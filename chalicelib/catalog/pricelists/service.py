@@ -7,8 +7,8 @@ value, so two concurrent changes can never leave two defaults (or none).
 
 from __future__ import annotations
 
-from chalicelib.catalog.reference import PRICE_LISTS
-from chalicelib.catalog.store.pricelists import default_code, default_moves
+from chalicelib.catalog.pricelists.store import default_code, default_moves
+from chalicelib.catalog.reference.store import PRICE_LISTS
 from chalicelib.core.http.errors import ApiError, BadRequest, Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import changed_fields
 from chalicelib.core.store.entities import public

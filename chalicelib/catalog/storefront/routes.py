@@ -7,9 +7,10 @@ from chalicelib.core.lazy import lazy_module
 from chalicelib.core.settings import get_settings
 
 # Imported when a storefront route first runs: it pulls in the whole catalog and pricing.
-storefront = lazy_module("chalicelib.catalog.storefront")
+storefront = lazy_module("chalicelib.catalog.storefront.service")
 
-routes = Routes(__name__, tag="storefront")
+# operationIds name the catalog (`get_catalog_...`), as before the catalog had sub-packages.
+routes = Routes(__name__, tag="storefront", operation_package="catalog")
 
 SELECTION = Schema("AttributeSelection", id=Integer(), selected_values_ids=ListOf(Integer(), default=list))
 FILTERS = Schema("CategoryFilters", textual=ListOf(Nested(SELECTION), default=list),

@@ -5,15 +5,16 @@ Reads need staff (the original's JWT-only detail reads are tightened); creates n
 updates and deletes `<model>_change_permission`. The original's open PATCH is not offered.
 """
 
-from chalicelib.catalog import taxonomy_schemas as schemas
+from chalicelib.catalog.taxonomy import schemas
 from chalicelib.core.auth.access import STAFF, permission
 from chalicelib.core.http.routing import Req, Routes, empty, json_response
 from chalicelib.core.lazy import lazy_module
 
 # Imported when an attribute route first runs: it pulls in the reference data and localization.
-attributes = lazy_module("chalicelib.catalog.attributes")
+attributes = lazy_module("chalicelib.catalog.taxonomy.service")
 
-routes = Routes(__name__, tag="catalog")
+# operationIds name the catalog (`get_catalog_...`), as before the catalog had sub-packages.
+routes = Routes(__name__, tag="catalog", operation_package="catalog")
 
 PRODUCTTYPE_ADD = permission("producttype_add_permission")
 PRODUCTTYPE_CHANGE = permission("producttype_change_permission")

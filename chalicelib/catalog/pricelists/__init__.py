@@ -1,0 +1,1 @@
+"""Price lists (routes, service) and the pointer naming the default one (store)."""

@@ -1,0 +1,1 @@
+"""Product aggregates: routes, service, views, request schemas, store."""

@@ -1,0 +1,1 @@
+"""The catalog's small reference collections and their cached whole-partition reads (store)."""

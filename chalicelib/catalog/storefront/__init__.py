@@ -1,0 +1,1 @@
+"""The storefront's reads: product detail, category pages and filters (routes, service)."""

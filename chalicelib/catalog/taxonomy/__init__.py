@@ -1,0 +1,1 @@
+"""Product types, attribute types and attribute values: routes, service, request schemas, store, demo data."""
