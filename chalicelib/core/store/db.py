@@ -245,26 +245,9 @@ def batch_write(logical: str, items: list[dict], *, encoded: bool = False, attem
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
 
 
-def update_operation(logical: str, key: dict, **fields) -> Update:  # TRANSITION: callers move to Update.fields
-    return Update.fields(key, table=logical, **fields)
-
-
-def _legacy(operation) -> Write:  # TRANSITION: hand-built dicts until every caller builds typed writes
-    if not isinstance(operation, dict):
-        return operation
-    (kind, spec), = operation.items()
-    common = {"condition": spec.get("condition"), "names": spec.get("names"), "values": spec.get("values"),
-              "table": spec["table"]}
-    if kind == "Put":
-        return Put(spec["item"], **common)
-    if kind == "Update":
-        return Update(spec["key"], spec["expression"], **common)
-    return (Delete if kind == "Delete" else Check)(spec["key"], **common)
-
-
 def transact(writes: list[Write | None]) -> None:
     """TransactWriteItems: all the writes (core/store/write.py; None entries are skipped) or none."""
-    writes = [_legacy(w) for w in writes if w is not None]
+    writes = [w for w in writes if w is not None]
     written = [key_of(w) for w in writes if w.table == "main" and not isinstance(w, Check)]
     touched = versioned.touched_partitions(written)
     # The version moves in the same transaction as the reference items it versions, when the transaction
