@@ -2,6 +2,7 @@ import pytest
 
 from chalicelib.core.store import db, keys
 from chalicelib.core.store.entities import Collection, public
+from chalicelib.core.store.write import Put
 
 
 def test_collection_lifecycle(aws):
@@ -30,8 +31,7 @@ def test_natural_ids_and_uniqueness_claims(aws):
     with pytest.raises(db.ConditionFailed):
         countries.create({"name": "Again"}, "CZ")
     types = Collection("PAGECATTYPE")
-    claim = {"Put": {"table": "main", "item": {**keys.unique("PAGECATTYPE", "HEADER"), "owner": 1},
-                     "condition": "attribute_not_exists(PK)"}}
+    claim = Put({**keys.unique("PAGECATTYPE", "HEADER"), "owner": 1}, condition="attribute_not_exists(PK)")
     types.create({"identifier": "HEADER"}, extra_operations=[claim])
     with pytest.raises(db.ConditionFailed):
         types.create({"identifier": "HEADER"}, extra_operations=[claim])

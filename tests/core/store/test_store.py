@@ -6,6 +6,7 @@ import pytest
 
 from chalicelib.core.store import db, keys
 from chalicelib.core.store.migrate import migrate
+from chalicelib.core.store.write import Put
 from chalicelib.migrations import MIGRATIONS
 
 
@@ -67,13 +68,13 @@ def test_transaction_is_all_or_nothing(aws):
     db.put_new("main", {"PK": "X", "SK": "1", "n": 1})
     with pytest.raises(db.TransactionFailed) as failed:
         db.transact([
-            {"Put": {"table": "main", "item": {"PK": "X", "SK": "2", "n": 2}}},
-            {"Put": {"table": "main", "item": {"PK": "X", "SK": "1", "n": 9}, "condition": "attribute_not_exists(PK)"}},
+            Put({"PK": "X", "SK": "2", "n": 2}),
+            Put({"PK": "X", "SK": "1", "n": 9}, condition="attribute_not_exists(PK)"),
         ])
     assert failed.value.reasons == ["None", "ConditionalCheckFailed"]
     assert db.get("main", {"PK": "X", "SK": "2"}) is None
-    db.transact([{"Put": {"table": "main", "item": {"PK": "X", "SK": "2", "n": 2}}},
-                 {"Put": {"table": "outbox", "item": {"PK": "evt-1", "SK": "EVENT", "type": "TEST"}}}])
+    db.transact([Put({"PK": "X", "SK": "2", "n": 2}),
+                 Put({"PK": "evt-1", "SK": "EVENT", "type": "TEST"}, table="outbox")])
     assert db.get("outbox", {"PK": "evt-1", "SK": "EVENT"})["type"] == "TEST"
 
 

@@ -5,6 +5,7 @@ and in every other container within CHECK_SECONDS; a read that finds the version
 from __future__ import annotations
 
 from chalicelib.core.store import db, versioned
+from chalicelib.core.store.write import Put
 from tests.catalog_fixtures import build_catalog, product_payload
 from tests.helpers import body, call
 from tests.shop_fixtures import admin_headers, build_shop
@@ -40,7 +41,7 @@ def test_a_dashboard_change_to_a_category_is_on_the_storefront_at_the_next_read(
 def test_another_containers_change_is_seen_within_check_seconds(client, clock):
     ids = build_catalog()
     assert titles(client) == ["Movies"]
-    from chalicelib.catalog.reference import CATEGORIES
+    from chalicelib.catalog.reference.store import CATEGORIES
 
     key = CATEGORIES.key(ids["movies"])
     assert db.get("main", key, consistent=True) is not None, "the category's key in the CATALOG partition"
@@ -100,7 +101,7 @@ def test_a_full_transaction_still_moves_the_version(client, clock):
     build_catalog()
     assert titles(client) == ["Movies"]
     version = db.get("main", {"PK": "CATALOG", "SK": "~VERSION"}, consistent=True)["version"]
-    operations = [{"Put": {"table": "main", "item": {"PK": "CATALOG", "SK": f"NOTE#{n:03d}"}}} for n in range(100)]
+    operations = [Put({"PK": "CATALOG", "SK": f"NOTE#{n:03d}"}) for n in range(100)]
     db.transact(operations)
     assert db.get("main", {"PK": "CATALOG", "SK": "~VERSION"}, consistent=True)["version"] == version + 1
     db.transact(operations[:3])
