@@ -37,6 +37,7 @@ providers.provide(providers.ORDER_PAYMENTS, "chalicelib.payments.service")
 providers.provide(providers.CATEGORY_RANKER, "chalicelib.recommender.positions")
 providers.provide(providers.PAYMENT_KEYS, "chalicelib.payments.config")
 providers.provide(providers.COUNTRIES, "chalicelib.localization.service")
+providers.provide(providers.EVENT_PAYLOADS, "chalicelib.events")
 
 FEATURES = (
     user_routes,

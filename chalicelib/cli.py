@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from chalicelib.core import providers
+
 ROOT = Path(__file__).resolve().parents[1]
 # Features that add their own commands (each module has `add_commands(subparsers)`).
 PLUGINS = ("chalicelib.search.cli", "chalicelib.backup.cli")
@@ -118,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The operator commands write events (the importer does): their payloads are checked as the app's are.
+    providers.provide(providers.EVENT_PAYLOADS, "chalicelib.events")
     if args.stage:
         load_stage_environment(args.stage)
     return args.func(args)

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
+from chalicelib.core import providers
 from chalicelib.core.event_names import TRIGGERS
 from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.store import keys
@@ -32,7 +33,8 @@ class PayloadMismatch(UnknownEvent):
 
 
 # What each event's payload must be: the payload types of chalicelib/events/ register their checks here
-# when imported (core cannot import them); an event without a registered check is written unchecked.
+# when imported. Core cannot import them: app.py and the CLI wire them as the EVENT_PAYLOADS provider,
+# loaded at the first event written (not at cold start).
 _PAYLOAD_CHECKS: dict[str, Callable[[object], list[str]]] = {}
 
 
@@ -46,6 +48,8 @@ def registered_payloads() -> frozenset[str]:
 
 
 def check_payload(event_type: str, payload) -> None:
+    if not _PAYLOAD_CHECKS and providers.is_provided(providers.EVENT_PAYLOADS):
+        providers.provided(providers.EVENT_PAYLOADS).types()  # loading the types registers their checks
     check = _PAYLOAD_CHECKS.get(event_type)
     found = check(payload) if check is not None else []
     if found:

@@ -26,6 +26,7 @@ ORDER_PAYMENTS = "order payments"  # payment_block(order, base_url), payment_sum
 CATEGORY_RANKER = "category ranker"  # rank(category_id, product_ids, session, shopper): catalog <- recommender
 PAYMENT_KEYS = "payment keys"  # is_known_key(key), of the payment configuration: methods <- payments
 COUNTRIES = "countries"  # get_country(code), for an e-mail's country name: notifications <- localization
+EVENT_PAYLOADS = "event payloads"  # the payload types, registering their checks when loaded: core <- events
 
 _PROVIDERS: dict[str, Any] = {}
 
@@ -33,6 +34,10 @@ _PROVIDERS: dict[str, Any] = {}
 def provide(name: str, module: str) -> None:
     """`module` (imported when first used) provides the service `name`."""
     _PROVIDERS[name] = lazy_module(module)
+
+
+def is_provided(name: str) -> bool:
+    return name in _PROVIDERS
 
 
 def provided(name: str) -> Any:

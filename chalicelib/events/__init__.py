@@ -8,3 +8,9 @@ Importing this package registers every payload type, which is also what makes th
 """
 
 from chalicelib.events import catalog, orders, payments, recommender  # noqa: F401 - registers their types
+from chalicelib.events.registry import TYPES  # noqa: E402 - after the domains registered themselves
+
+
+def types() -> dict:
+    """Every registered event type by trigger (the outbox loads this package through it: core/events.py)."""
+    return TYPES

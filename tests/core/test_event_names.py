@@ -4,8 +4,11 @@ misspelt event or a forgotten field fails the write that emits it instead of sur
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import typing
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,8 @@ import chalicelib.events  # noqa: F401 - registers every payload type
 from chalicelib.core import event_names, events
 from chalicelib.events import shape
 from chalicelib.events.registry import TYPES
+
+ROOT = Path(__file__).resolve().parents[2]
 
 _EXAMPLES = {str: "x", int: 1, bool: False, float: 1.5, dict: {}, Decimal: "1.00", type(None): None}
 
@@ -88,3 +93,19 @@ def test_the_notification_triggers_are_the_event_names():
     from chalicelib.notifications import triggers
 
     assert triggers.TRIGGERS is event_names.TRIGGERS
+
+
+def test_the_app_checks_payloads_without_loading_their_types_at_cold_start():
+    """In a fresh process as Lambda runs it: `import app` leaves the payload types out, and the first
+    event written loads them (app.py wires them as a provider) and is checked."""
+    code = ("import sys, app\n"
+            "from chalicelib.core import events\n"
+            "print('loaded at import:', 'chalicelib.events' in sys.modules)\n"
+            "try:\n"
+            "    events.outbox_put('PRODUCT_SAVE', {'nonsense': 1})\n"
+            "except events.PayloadMismatch as refused:\n"
+            "    print('refused:', refused)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "loaded at import: False" in result.stdout
+    assert "refused: PRODUCT_SAVE payload: $: missing '_model_class'" in result.stdout
