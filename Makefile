@@ -39,7 +39,7 @@ run: venv ## the whole shop on http://localhost:8000 (PORT=...), state kept in .
 test: venv chromium ## lint, then the whole suite (unit, moto integration, HTTP, local stack end to end, fuzzing, docs in a browser)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
-	$(BIN)/python -m pytest tests/fuzz -rP  # schemathesis over every operation, in one process (tests/fuzz/conftest.py)
+	$(BIN)/python -m pytest tests/contract/fuzz -rP  # schemathesis over every operation, in one process (tests/contract/fuzz/conftest.py)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests import openapi_check
-from tests.fuzz.conftest import real_values_for
+from tests.contract.fuzz.conftest import real_values_for
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 SEED = 9  # issue #9
