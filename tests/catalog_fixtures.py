@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from chalicelib.catalog import pricelists
-from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES
+from chalicelib.catalog.pricelists import service as pricelists
+from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES
 
 # 1x1 PNG
 PNG = base64.b64encode(bytes.fromhex(

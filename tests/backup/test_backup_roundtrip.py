@@ -17,8 +17,8 @@ from tests.helpers import auth, body, call, make_user
 
 def demo_taxonomy_ids() -> dict:
     """The ids `product_payload` needs, from the demo taxonomy."""
-    from chalicelib.catalog import attributes
-    from chalicelib.catalog.reference import CATEGORIES, catalog_snapshot
+    from chalicelib.catalog.reference.store import CATEGORIES, catalog_snapshot
+    from chalicelib.catalog.taxonomy import service as attributes
 
     snapshot = catalog_snapshot()
     taxonomy = attributes.Taxonomy(snapshot)

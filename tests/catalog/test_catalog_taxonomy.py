@@ -10,8 +10,10 @@ import json
 
 import pytest
 
-from chalicelib.catalog import attributes, categories, taxonomy_demo
-from chalicelib.catalog.reference import ATTRIBUTE_TYPES, CATEGORIES, catalog_snapshot
+from chalicelib.catalog.categories import service as categories
+from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, CATEGORIES, catalog_snapshot
+from chalicelib.catalog.taxonomy import demo as taxonomy_demo
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.core.store import db
 from chalicelib.localization import service as localization
 from tests.helpers import auth, body, call, make_user, table_items

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.catalog import categories
+from chalicelib.catalog.categories import service as categories
 
 
 def cat(category_id, parent=None, published=True, deleted=False, title=None, cs=None):

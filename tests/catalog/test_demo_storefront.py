@@ -10,8 +10,8 @@ import pytest
 
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
-from tests.helpers import body, call
 from tests.catalog.test_storefront_list_safety import assert_renderable
+from tests.helpers import body, call
 
 CZ = "country=CZ&pricelist=CZK"
 
@@ -141,8 +141,8 @@ def test_a_cz_order_by_bank_transfer_gets_a_qr_code(demo):
 
 def test_a_shop_saved_with_the_old_demo_is_brought_up_to_date(demo):
     """A `.data/` shop loaded before these parts: its footer PageFrontend and runtime-less variants."""
-    from chalicelib.catalog import products
-    from chalicelib.catalog.product_schemas import PRODUCT
+    from chalicelib.catalog.products import service as products
+    from chalicelib.catalog.products.schemas import PRODUCT
     from chalicelib.cms import demo as cms_demo
     from chalicelib.cms import service as cms
     from chalicelib.cms import store as cms_store

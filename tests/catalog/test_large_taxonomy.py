@@ -21,8 +21,9 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.catalog import attributes, pricelists
-from chalicelib.catalog.reference import BASE_ATTRIBUTES, CATALOG, CATEGORIES
+from chalicelib.catalog.pricelists import service as pricelists
+from chalicelib.catalog.reference.store import BASE_ATTRIBUTES, CATALOG, CATEGORIES
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.core.store import db, keys, versioned
 from chalicelib.importer.taxonomy import reference_item
 from chalicelib.localization import service as localization

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import pricelists
-from chalicelib.catalog.store.pricelists import DEFAULT_POINTER
+from chalicelib.catalog.pricelists import service as pricelists
+from chalicelib.catalog.pricelists.store import DEFAULT_POINTER
 from chalicelib.core.http.errors import ApiError
 from chalicelib.core.store import db
 from tests.helpers import auth, body, call, make_user

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import listing, products
+from chalicelib.catalog.listing import store as listing
+from chalicelib.catalog.products import service as products
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from tests.catalog_fixtures import PNG, build_catalog, product_payload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from tests.catalog_fixtures import PNG, build_catalog, product_payload
@@ -30,7 +30,7 @@ def shop(client):
 
 
 def _validated(payload: dict) -> dict:
-    from chalicelib.catalog.product_schemas import PRODUCT
+    from chalicelib.catalog.products.schemas import PRODUCT
 
     return PRODUCT.validate(payload)
 
@@ -179,7 +179,7 @@ def test_c10_category_attributes(client, shop):
 
 
 def test_primary_image_in_lists(client, shop):
-    from chalicelib.catalog import product_views
+    from chalicelib.catalog.products import views as product_views
 
     product_views.add_media({"media": PNG, "product_id": shop["heat"], "type": "IMAGE", "alt": "poster"},
                             "http://localhost")
@@ -216,7 +216,7 @@ def test_storefront_reads_stay_within_call_budgets(client, shop, count_calls, wa
 def test_an_attribute_type_without_a_unit_answers_null_as_the_original(client, shop):
     """Issue 17: `attributes[].type.unit` (P1) and the filters' `unit` (C10) are null for a type created
     with no unit (the original's nullable CharField), and keep the unit a type has."""
-    from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES
+    from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES
 
     year = ATTRIBUTE_TYPES.create({"type_name": "YEAR", "unit": None, "value_type": "INTEGER",
                                    "translations": {"en": {"name": "Year"}}})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from chalicelib.recommender import client as rs_client
@@ -254,6 +254,6 @@ def test_cart_and_order_with_a_product_that_became_unsellable(client, shop):
 
 
 def _validated_payload(payload: dict) -> dict:
-    from chalicelib.catalog.product_schemas import PRODUCT
+    from chalicelib.catalog.products.schemas import PRODUCT
 
     return PRODUCT.validate(payload)

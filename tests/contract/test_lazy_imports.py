@@ -25,14 +25,14 @@ LAZY = (
     "chalicelib.cart.service",
     "chalicelib.cart.lines",
     "chalicelib.cart.views",
-    "chalicelib.catalog.attributes",
-    "chalicelib.catalog.categories",
-    "chalicelib.catalog.pricelists",
+    "chalicelib.catalog.taxonomy.service",
+    "chalicelib.catalog.categories.service",
+    "chalicelib.catalog.pricelists.service",
     "chalicelib.catalog.pricing",
-    "chalicelib.catalog.product_views",
-    "chalicelib.catalog.products",
-    "chalicelib.catalog.reference",
-    "chalicelib.catalog.storefront",
+    "chalicelib.catalog.products.views",
+    "chalicelib.catalog.products.service",
+    "chalicelib.catalog.reference.store",
+    "chalicelib.catalog.storefront.service",
     "chalicelib.cms.editorjs",
     "chalicelib.cms.service",
     "chalicelib.core.http.openapi",
@@ -82,7 +82,7 @@ import app
 from chalicelib.core.store.migrate import migrate
 from chalicelib.migrations import MIGRATIONS
 
-watched = ("chalicelib.catalog.categories", "chalicelib.cart.service")
+watched = ("chalicelib.catalog.categories.service", "chalicelib.cart.service")
 before = [name for name in watched if name in sys.modules]
 with mock_aws():
     migrate(MIGRATIONS, log=lambda _line: None)
@@ -94,7 +94,7 @@ print(json.dumps({"before": before, "after": [name for name in watched if name i
 """
     answer = _run(code)
     assert answer["before"] == []
-    assert answer["after"] == ["chalicelib.catalog.categories", "chalicelib.cart.service"]
+    assert answer["after"] == ["chalicelib.catalog.categories.service", "chalicelib.cart.service"]
     assert answer["tree"] == [200, []]
     assert answer["cart"] == 404
 

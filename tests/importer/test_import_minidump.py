@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import attributes, categories, listing, products
-from chalicelib.catalog.product_schemas import PRODUCT
-from chalicelib.catalog.reference import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES
+from chalicelib.catalog.categories import service as categories
+from chalicelib.catalog.listing import service as listing
+from chalicelib.catalog.listing import store as listing_store
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products.schemas import PRODUCT
+from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATEGORIES, PRODUCT_TYPES
+from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.cms import service as cms
 from chalicelib.core.store import db, keys
 from chalicelib.core.store.write import Put
@@ -179,7 +183,7 @@ def test_an_interrupted_run_is_completed_but_merchant_changes_stay(client, dump_
     counts = run(dump_path, log=quiet)
     assert counts["claims.repaired"] == 1 and counts["listings.written"] == 1
     assert db.get("main", keys.unique("SKU", "10-cs-720p"))["owner"] == 10
-    assert set(listing.read(3)[0]) == {10}
+    assert set(listing_store.read(3)[0]) == {10}
     assert products.get_product(11) is None and db.get("main", keys.unique("SKU", "11-en-720p")) is None
     assert run(dump_path, log=quiet).get("claims.repaired", 0) == 0
 
@@ -254,7 +258,7 @@ def test_product_writes_are_what_save_writes(aws, dump_path, monkeypatch):
     listings = [p.item for p in puts if p.table == "main" and p.item["PK"].startswith("LISTING#")]
     others = [p.item for p in puts if p.table == "main" and not p.item["PK"].startswith("LISTING#")]
     assert len(outbox) == 1 and len(listings) == 1
-    assert listing.decode(listings[0]) == {10: listing.entry_for(item)}
+    assert listing_store.decode(listings[0]) == {10: listing.entry_for(item)}
     media_claims = [c for c in importer_products.claim_items(item) if c["PK"].startswith("UNIQUE#PRODUCTMEDIA#")]
     assert sorted(others + media_claims, key=lambda i: i["PK"]) == sorted(
         [item, *importer_products.claim_items(item)], key=lambda i: i["PK"])

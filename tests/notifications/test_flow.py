@@ -28,7 +28,8 @@ def _stream_record(sequence: str, image: dict | None, event_name: str = "INSERT"
 
 def test_a_product_saved_through_the_product_service_reaches_the_recommender_and_the_webhook(
         harness, receiver, monkeypatch):
-    from chalicelib.catalog import product_schemas, products
+    from chalicelib.catalog.products import schemas as product_schemas
+    from chalicelib.catalog.products import service as products
     from tests.catalog_fixtures import build_catalog, product_payload
 
     monkeypatch.setenv("WEBHOOK_BASE_URL", receiver.url)  # the shipped config, pointed at the local receiver

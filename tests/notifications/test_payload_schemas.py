@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.core.store import db
 from chalicelib.events import catalog as catalog_events
 from chalicelib.events import schemas as payload_schemas

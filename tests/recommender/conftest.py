@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.core.store import db
 from chalicelib.notifications import config
 from chalicelib.orders import sales
@@ -112,7 +112,7 @@ def _clean_recommender(monkeypatch):
 
 
 def _validated(payload: dict) -> dict:
-    from chalicelib.catalog.product_schemas import PRODUCT
+    from chalicelib.catalog.products.schemas import PRODUCT
 
     return PRODUCT.validate(payload)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import products
+from chalicelib.catalog.products import service as products
 from chalicelib.recommender import client as rs_client
 from tests.helpers import auth, body, call, make_user
 from tests.recommender.conftest import make_product, sell

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from chalicelib.catalog import products
-from chalicelib.catalog.product_schemas import PRODUCT
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products.schemas import PRODUCT
 from chalicelib.core.store import db, write
 from chalicelib.orders.store import order_key
 from chalicelib.reviews import service, store

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import products
-from chalicelib.catalog.product_schemas import PRODUCT
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products.schemas import PRODUCT
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
 from chalicelib.search import engine, fallback, handlers

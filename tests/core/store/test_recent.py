@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.catalog import listing, products
-from chalicelib.catalog.product_schemas import PRODUCT
+from chalicelib.catalog.listing import store as listing
+from chalicelib.catalog.products import service as products
+from chalicelib.catalog.products.schemas import PRODUCT
 from chalicelib.core.store import db, keys, recent, versioned
 from tests.catalog_fixtures import build_catalog, product_payload
 from tests.helpers import body, call
