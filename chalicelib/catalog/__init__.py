@@ -19,6 +19,9 @@ Shared by several of them:
 * `pricing.py`: a variant's price in a price list and country (storefront, cart, orders);
 * `demo.py`: the demo shop's price lists, taxonomy and products.
 
-Each sub-package's `response_schemas` names the JSON Schemas its routes answer (the API document finds
-them beside the routes).
+Each sub-package's `response_schemas` holds the JSON Schemas (draft 2020-12) of what its routes answer, by
+name: a route names one with `response="Name"`; the API document finds them beside the routes and puts them
+all under `components/schemas`, so a name may be referred to from any package's schemas. They are derived
+from what the code returns (checked on every HTTP test's response by tests/openapi_check.py); extra keys are
+always allowed. They are imported only when the document is built.
 """

@@ -1,7 +1,4 @@
-"""JSON Schemas (draft 2020-12) of what the catalog's storefront routes answer, by name: a route names one with
-`response="Name"`; the API docs put them under `components/schemas` (a name may be referred to from any
-package's schemas). Derived from what the code returns (checked on every HTTP test's response by
-tests/openapi_check.py); extra keys are always allowed. Imported only when the document is built."""
+"""JSON Schemas of what the catalog's storefront routes answer, by name (their use: catalog/__init__.py)."""
 
 from __future__ import annotations
 
