@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from chalicelib.core.event_names import CRUD_EVENTS
 from chalicelib.events.common import MODEL, Timestamp
 from chalicelib.events.registry import register
 from chalicelib.events.shape import note, payload
@@ -113,10 +114,9 @@ _MODELS = {
     "CATEGORY": (Category, "a category created, changed or deleted"),
 }
 
-TRIGGERS = tuple(f"{model}_{suffix}" for model in _MODELS for suffix in ("SAVE", "UPDATE", "DELETE"))
+TRIGGERS = tuple(name for model in _MODELS for name in CRUD_EVENTS[model].values())
 
-for _trigger in TRIGGERS:
-    _model, _, _suffix = _trigger.rpartition("_")
-    _type, _what = _MODELS[_model]
-    _fixed = {"deleted": _suffix == "DELETE"} if "deleted" in _type.__dataclass_fields__ else None
-    register(_trigger, _type, f"{_what} ({_suffix})", fixed=_fixed)
+for _model, (_type, _what) in _MODELS.items():
+    for _kind, _trigger in CRUD_EVENTS[_model].items():
+        _fixed = {"deleted": _kind == "DELETE"} if "deleted" in _type.__dataclass_fields__ else None
+        register(_trigger, _type, f"{_what} ({_kind})", fixed=_fixed)

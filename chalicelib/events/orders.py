@@ -7,6 +7,15 @@ import dataclasses
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from chalicelib.core.event_names import (
+    ORDER_DELETE,
+    ORDER_ITEM_COMPLAINT_CREATED,
+    ORDER_ITEM_COMPLAINT_UPDATED,
+    ORDER_SAVE,
+    ORDER_STATUS_CHANGED,
+    ORDER_UPDATE,
+    REVIEW_SEND,
+)
 from chalicelib.events.common import MODEL, Timestamp
 from chalicelib.events.registry import register
 from chalicelib.events.shape import note, payload
@@ -167,12 +176,12 @@ class ComplaintEvent:
     previous_status: Annotated[ComplaintStatus | None, note(description="on an update")] = None
 
 
-register("ORDER_SAVE", OrderSaved,
+register(ORDER_SAVE, OrderSaved,
          "an order placed (POST order/storefront/): webhook, confirmation e-mail, recommender")
-register("ORDER_UPDATE", OrderSaved, "not emitted (as in the original); the ORDER_SAVE shape")
-register("ORDER_DELETE", OrderSaved, "not emitted (as in the original); the ORDER_SAVE shape")
-register("ORDER_STATUS_CHANGED", OrderStatusChanged, "an order's status changed in the dashboard")
-register("REVIEW_SEND", ReviewSend, "an order marked SHIPPED: the review request e-mail, 7 days later")
-register("ORDER_ITEM_COMPLAINT_CREATED", ComplaintEvent,
+register(ORDER_UPDATE, OrderSaved, "not emitted (as in the original); the ORDER_SAVE shape")
+register(ORDER_DELETE, OrderSaved, "not emitted (as in the original); the ORDER_SAVE shape")
+register(ORDER_STATUS_CHANGED, OrderStatusChanged, "an order's status changed in the dashboard")
+register(REVIEW_SEND, ReviewSend, "an order marked SHIPPED: the review request e-mail, 7 days later")
+register(ORDER_ITEM_COMPLAINT_CREATED, ComplaintEvent,
          "a complaint (return or warranty claim) created by the shopper")
-register("ORDER_ITEM_COMPLAINT_UPDATED", ComplaintEvent, "a complaint's status changed in the dashboard")
+register(ORDER_ITEM_COMPLAINT_UPDATED, ComplaintEvent, "a complaint's status changed in the dashboard")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from chalicelib.core.event_names import ORDER_FULLY_PAID, PAYMENT_STATUS_CHANGED
 from chalicelib.events.registry import register
 from chalicelib.events.shape import note, payload
 
@@ -22,6 +23,6 @@ class PaymentStatusChanged:
     currency: str | None = None
 
 
-register("PAYMENT_STATUS_CHANGED", PaymentStatusChanged,
+register(PAYMENT_STATUS_CHANGED, PaymentStatusChanged,
          "an order's payment changed status (gateway callback or check)")
-register("ORDER_FULLY_PAID", PaymentStatusChanged, "an order's payment became PAID")
+register(ORDER_FULLY_PAID, PaymentStatusChanged, "an order's payment became PAID")

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from chalicelib.core.event_names import (
+    PRODUCT_ADD_TO_CART,
+    PRODUCT_DETAIL_ENTER,
+    PRODUCT_DETAIL_LEAVE,
+    RECOMMENDATION_VIEW,
+    RECOMMENDER_CONFIG_SAVE,
+    RECOMMENDER_TRAINER_QUEUE_ITEM_SAVE,
+)
 from chalicelib.events.common import MODEL
 from chalicelib.events.registry import register
 from chalicelib.events.shape import note, payload
@@ -75,13 +83,13 @@ class TrainerQueueItem:
     model_name: str
 
 
-register("PRODUCT_DETAIL_ENTER", Annotated[list[ProductDetailEnter], _SHOPPER_EVENTS],
+register(PRODUCT_DETAIL_ENTER, Annotated[list[ProductDetailEnter], _SHOPPER_EVENTS],
          "a shopper opened a product page")
-register("PRODUCT_DETAIL_LEAVE", Annotated[list[ProductDetailLeave], _SHOPPER_EVENTS], "a shopper left a product page")
-register("PRODUCT_ADD_TO_CART", Annotated[list[ProductAddToCart], _SHOPPER_EVENTS],
+register(PRODUCT_DETAIL_LEAVE, Annotated[list[ProductDetailLeave], _SHOPPER_EVENTS], "a shopper left a product page")
+register(PRODUCT_ADD_TO_CART, Annotated[list[ProductAddToCart], _SHOPPER_EVENTS],
          "a shopper added a variant to the cart")
-register("RECOMMENDATION_VIEW", Annotated[list[RecommendationView], _SHOPPER_EVENTS],
+register(RECOMMENDATION_VIEW, Annotated[list[RecommendationView], _SHOPPER_EVENTS],
          "a shopper saw a recommendation")
-register("RECOMMENDER_CONFIG_SAVE", RecommenderConfig, "the recommender's configuration saved in the dashboard (RS5)")
-register("RECOMMENDER_TRAINER_QUEUE_ITEM_SAVE", TrainerQueueItem,
+register(RECOMMENDER_CONFIG_SAVE, RecommenderConfig, "the recommender's configuration saved in the dashboard (RS5)")
+register(RECOMMENDER_TRAINER_QUEUE_ITEM_SAVE, TrainerQueueItem,
          "a model training scheduled in the dashboard (RS4)")

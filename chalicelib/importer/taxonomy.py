@@ -21,6 +21,7 @@ from chalicelib.catalog.categories import service as categories
 from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, CATALOG, CATEGORIES, PRODUCT_TYPES
 from chalicelib.catalog.taxonomy import service as attributes
 from chalicelib.catalog.taxonomy.schemas import TEXT, VALUE_TYPES
+from chalicelib.core.event_names import ATTRIBUTE_SAVE, ATTRIBUTETYPE_SAVE, CATEGORY_SAVE, PRODUCTTYPE_SAVE
 from chalicelib.core.store.entities import Collection
 from chalicelib.importer import store
 from chalicelib.importer.source import Dump, Report, as_int, timestamp
@@ -115,7 +116,7 @@ def plan_taxonomy(dump: Dump, report: Report, vat_group_ids: dict[int, int]) -> 
         fields = {"published": flag(row.get("published")), "parent": parent,
                   "translations": texts.get(row["id"], {})}
         item = reference_item(CATEGORIES, category_id, fields, *stamps(row))
-        plan.items.append(Planned(CATEGORIES, item, lambda i: categories._event("SAVE", i["id"], i["parent"])))
+        plan.items.append(Planned(CATEGORIES, item, lambda i: categories._event(CATEGORY_SAVE, i["id"], i["parent"])))
 
     type_names = _names(dump, "product_attributetype_translation", report)
     type_rows = dump.live("product_attributetype", report, "attribute_types")
@@ -128,7 +129,8 @@ def plan_taxonomy(dump: Dump, report: Report, vat_group_ids: dict[int, int]) -> 
         fields = {"type_name": row.get("type_name"), "unit": row.get("unit"), "value_type": value_type,
                   "translations": type_names.get(row["id"], {})}
         item = reference_item(ATTRIBUTE_TYPES, int(row["id"]), fields, *stamps(row))
-        plan.items.append(Planned(ATTRIBUTE_TYPES, item, lambda i: attributes._attribute_type_event("SAVE", i)))
+        plan.items.append(Planned(ATTRIBUTE_TYPES, item,
+                                  lambda i: attributes._attribute_type_event(ATTRIBUTETYPE_SAVE, i)))
 
     value_names = _names(dump, "product_baseattribute_translation", report)
     for row in sorted(dump.live("product_baseattribute", report, "base_attributes"), key=lambda r: int(r["id"])):
@@ -139,7 +141,7 @@ def plan_taxonomy(dump: Dump, report: Report, vat_group_ids: dict[int, int]) -> 
         fields = {"type": type_id, "value": row.get("value"), "order": as_int(row.get("order")),
                   "translations": value_names.get(row["id"], {})}
         item = reference_item(BASE_ATTRIBUTES, int(row["id"]), fields, *stamps(row))
-        plan.items.append(Planned(BASE_ATTRIBUTES, item, lambda i: attributes._attribute_event("SAVE", i)))
+        plan.items.append(Planned(BASE_ATTRIBUTES, item, lambda i: attributes._attribute_event(ATTRIBUTE_SAVE, i)))
 
     allowed: dict[int, list[int]] = {}
     for row in sorted(dump.rows("product_producttype_allowed_attribute_types"), key=lambda r: int(r["id"])):
@@ -159,7 +161,7 @@ def plan_taxonomy(dump: Dump, report: Report, vat_group_ids: dict[int, int]) -> 
                   "allowed_attribute_types_ids": list(dict.fromkeys(allowed.get(product_type_id, []))),
                   "vat_groups": list(dict.fromkeys(vat_groups.get(product_type_id, [])))}
         item = reference_item(PRODUCT_TYPES, product_type_id, fields, *stamps(row))
-        plan.items.append(Planned(PRODUCT_TYPES, item, lambda i: attributes._product_type_event("SAVE", i)))
+        plan.items.append(Planned(PRODUCT_TYPES, item, lambda i: attributes._product_type_event(PRODUCTTYPE_SAVE, i)))
     return plan
 
 

@@ -27,7 +27,7 @@ from chalicelib.cart import service as cart_service
 from chalicelib.catalog import pricing
 from chalicelib.catalog.products import service as catalog_products
 from chalicelib.catalog.reference.store import catalog_snapshot
-from chalicelib.core import events
+from chalicelib.core import event_names, events
 from chalicelib.core.http.errors import ApiError, Conflict
 from chalicelib.core.observability import metric
 from chalicelib.core.store import write
@@ -148,7 +148,7 @@ def _variant_events(order: dict, found: dict[int, dict]) -> list[tuple[str, dict
         for variant in found[product_id].get("variants", []):
             if variant["sku"] in skus:
                 after = {**variant, "stock_quantity": int(variant.get("stock_quantity") or 0) - skus[variant["sku"]]}
-                result.append(("PRODUCTVARIANT_UPDATE", catalog_products.variant_payload(after)))
+                result.append((event_names.PRODUCTVARIANT_UPDATE, catalog_products.variant_payload(after)))
     return result
 
 
@@ -162,7 +162,7 @@ def _save(cart: dict, order: dict, found: dict[int, dict]) -> None:
         stock_writes=stock.operations(bought, found, take=True),
         counter_writes=[*[store.units_sold_write(pid, sum(skus.values())) for pid, skus in bought.items()],
                         stats.counter_operation(order)],
-        event=events.outbox_put_batch([("ORDER_SAVE", payload), *_variant_events(order, found)]))
+        event=events.outbox_put_batch([(event_names.ORDER_SAVE, payload), *_variant_events(order, found)]))
 
 
 def place_order(body) -> tuple[str, int]:

@@ -8,7 +8,7 @@ event (ORDER_ITEM_COMPLAINT_CREATED / _UPDATED: the e-mails to the customer).
 
 from __future__ import annotations
 
-from chalicelib.core import events
+from chalicelib.core import event_names, events
 from chalicelib.core.http.errors import ApiError, Conflict, ValidationError
 from chalicelib.core.store.entities import now_iso
 from chalicelib.orders import store
@@ -43,7 +43,7 @@ def create(body) -> dict:
     complaint = {"id": store.next_complaint_id(), "cart_item": data["cart_item"], "type": data["type"],
                  "status": "CREATED", "description": data["description"], "create_at": now_iso()}
     store.add_complaint(order["token"], complaint,
-                        events.outbox_put("ORDER_ITEM_COMPLAINT_CREATED", _payload(order, complaint)))
+                        events.outbox_put(event_names.ORDER_ITEM_COMPLAINT_CREATED, _payload(order, complaint)))
     return {"cart_item": data["cart_item"], "order": order["token"], "description": data["description"],
             "type": data["type"]}
 
@@ -66,6 +66,6 @@ def set_status(complaint_id, body) -> None:
     changed = {**current, "status": data["status"]}
     try:
         store.change_complaint_status(order["token"], index, current, data["status"], events.outbox_put(
-            "ORDER_ITEM_COMPLAINT_UPDATED", _payload(order, changed, previous_status=current["status"])))
+            event_names.ORDER_ITEM_COMPLAINT_UPDATED, _payload(order, changed, previous_status=current["status"])))
     except store.Changed:
         raise Conflict("The complaint changed meanwhile; reload and try again.") from None

@@ -8,7 +8,7 @@ reopening a cancelled order takes them again (refused when the stock is no longe
 
 from __future__ import annotations
 
-from chalicelib.core import events, providers
+from chalicelib.core import event_names, events, providers
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
 from chalicelib.core.store.entities import now_iso
 from chalicelib.core.store.write import Update
@@ -87,9 +87,9 @@ def set_status(token: str, body) -> None:
     elif previous == "CANCELLED":
         writes = _stock_operations(order, take=True)
     changed = {**order, "status": status}
-    emitted = [("ORDER_STATUS_CHANGED", views.event_payload(changed, previous_status=previous))]
+    emitted = [(event_names.ORDER_STATUS_CHANGED, views.event_payload(changed, previous_status=previous))]
     if status == "SHIPPED":
-        emitted.append(("REVIEW_SEND", views.event_payload(changed)))
+        emitted.append((event_names.REVIEW_SEND, views.event_payload(changed)))
     try:
         store.change_status(order, status, now_iso(), writes=writes, event=events.outbox_put_batch(emitted))
     except store.Changed:

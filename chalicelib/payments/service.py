@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from chalicelib.core.event_names import ORDER_FULLY_PAID, PAYMENT_STATUS_CHANGED
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound
 from chalicelib.core.http.jsonutil import dumps
@@ -255,9 +256,9 @@ def _events(order: dict, record: dict, previous: PaymentStatus | None) -> list[d
         "amount": format(quantize(amount, 2), "f") if amount is not None else None,
         "currency": (order.get("currency") or {}).get("code"),
     }
-    events = [outbox_put("PAYMENT_STATUS_CHANGED", payload)]
+    events = [outbox_put(PAYMENT_STATUS_CHANGED, payload)]
     if record["status"] == PaymentStatus.PAID.value:
-        events.append(outbox_put("ORDER_FULLY_PAID", payload))
+        events.append(outbox_put(ORDER_FULLY_PAID, payload))
     return events
 
 

@@ -13,14 +13,15 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.core import event_names
 from chalicelib.notifications import config, senders
 from chalicelib.recommender import store
 from chalicelib.recommender.schemas import EVENT_MODEL_CLASSES
 
 logger = logging.getLogger("ecoseller.recommender")
 
-TRAINER_TRIGGER = "RECOMMENDER_TRAINER_QUEUE_ITEM_SAVE"
-CONFIG_TRIGGER = "RECOMMENDER_CONFIG_SAVE"
+TRAINER_TRIGGER = event_names.RECOMMENDER_TRAINER_QUEUE_ITEM_SAVE
+CONFIG_TRIGGER = event_names.RECOMMENDER_CONFIG_SAVE
 
 
 def inactive_reason(trigger: str) -> str | None:

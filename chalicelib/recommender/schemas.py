@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.core import event_names
 from chalicelib.core.http.errors import ValidationError
 from chalicelib.core.http.validation import (
     Boolean,
@@ -25,10 +26,10 @@ from chalicelib.core.http.validation import (
 )
 
 EVENT_MODEL_CLASSES = {
-    "PRODUCT_DETAIL_ENTER": "ProductDetailEnter",
-    "PRODUCT_DETAIL_LEAVE": "ProductDetailLeave",
-    "PRODUCT_ADD_TO_CART": "ProductAddToCart",
-    "RECOMMENDATION_VIEW": "RecommendationView",
+    event_names.PRODUCT_DETAIL_ENTER: "ProductDetailEnter",
+    event_names.PRODUCT_DETAIL_LEAVE: "ProductDetailLeave",
+    event_names.PRODUCT_ADD_TO_CART: "ProductAddToCart",
+    event_names.RECOMMENDATION_VIEW: "RecommendationView",
 }
 SITUATIONS = ("PRODUCT_DETAIL", "CART", "HOMEPAGE", "CATEGORY_LIST")
 DASHBOARD_PAGES = ("configuration", "performance", "training")

@@ -32,7 +32,7 @@ import logging
 from dataclasses import dataclass, field
 
 from chalicelib.catalog.products import service as catalog_products
-from chalicelib.core import batch
+from chalicelib.core import batch, event_names
 from chalicelib.core.settings import get_settings
 from chalicelib.events import store as outbox
 from chalicelib.search import documents, engine, rebuild, source, store
@@ -63,6 +63,17 @@ class Work:
                 "CATEGORY": self.categories}
 
 
+_PRODUCT_CHANGES = frozenset(event_names.PRODUCT_EVENTS.values())
+_VARIANT_OR_PRICE_CHANGES = frozenset([*event_names.PRODUCTVARIANT_EVENTS.values(), *event_names.PRICE_EVENTS.values()])
+# event -> the Work field of its ids. Only changes and removals: a new attribute value or category is on no
+# product yet.
+_REFERENCE_CHANGES = {family[kind]: target
+                      for target, family in (("attributes", event_names.ATTRIBUTE_EVENTS),
+                                             ("attribute_types", event_names.ATTRIBUTETYPE_EVENTS),
+                                             ("categories", event_names.CATEGORY_EVENTS))
+                      for kind in ("UPDATE", "DELETE")}
+
+
 def _events(record: dict) -> list[tuple[str, dict]]:
     """(type, payload) of the events an outbox stream record carries (none for removals: TTL expiry)."""
     return [(event["type"], json.loads(event["payload"] or "{}")) for event in outbox.outbox_events(record)]
@@ -76,20 +87,16 @@ def collect(records: list[dict]) -> Work:
         except (KeyError, TypeError, ValueError) as error:  # a malformed record must not block the shard
             logger.warning("search_outbox_record_skipped %s: %s", type(error).__name__, error)
             continue
-        has_product_event = any(kind.rpartition("_")[0] == "PRODUCT" for kind, _ in events)
-        for kind, payload in events:
-            model, _, action = kind.rpartition("_")  # PRODUCT_DETAIL_ENTER and the like fall through
-            if model == "PRODUCT":
+        has_product_event = any(kind in _PRODUCT_CHANGES for kind, _ in events)
+        for kind, payload in events:  # PRODUCT_DETAIL_ENTER and the other events fall through
+            if kind in _PRODUCT_CHANGES:
                 work.products.add(int(payload["id"]))
-            elif model in ("PRODUCTVARIANT", "PRICE") and not has_product_event:
+            elif kind in _VARIANT_OR_PRICE_CHANGES:
                 sku = payload.get("sku") or payload.get("product_variant_sku")
-                if sku:
+                if sku and not has_product_event:  # else the product's event covers it
                     work.skus.add(str(sku))
-            elif action in ("UPDATE", "DELETE"):  # a new attribute value or category is on no product yet
-                target = {"ATTRIBUTE": work.attributes, "ATTRIBUTETYPE": work.attribute_types,
-                          "CATEGORY": work.categories}.get(model)
-                if target is not None:
-                    target.add(int(payload["id"]))
+            elif kind in _REFERENCE_CHANGES:
+                getattr(work, _REFERENCE_CHANGES[kind]).add(int(payload["id"]))
     return work
 
 

@@ -34,6 +34,7 @@ from chalicelib.catalog.reference.store import CATEGORIES, catalog_snapshot
 from chalicelib.catalog.taxonomy.schemas import CATEGORY_FIELDS, CATEGORY_REQUIRED
 from chalicelib.catalog.taxonomy.service import create, invalid_pk, ordered_languages, update, with_retries
 from chalicelib.catalog.taxonomy.store import get_live, live_check, new_id
+from chalicelib.core.event_names import CATEGORY_DELETE, CATEGORY_SAVE, CATEGORY_UPDATE
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import NotFound, ValidationError
 from chalicelib.core.http.i18n import flatten
@@ -238,9 +239,10 @@ def _merge_translations(existing: dict | None, sent: dict) -> dict:
     return rows
 
 
-def _event(kind: str, category_id: int, parent: Any, deleted: bool = False) -> Put:
-    return outbox_put(f"CATEGORY_{kind}", {"_model_class": "Category", "id": int(category_id),
-                                           "parent_id": _id(parent), "deleted": deleted})
+def _event(name: str, category_id: int, parent: Any, deleted: bool = False) -> Put:
+    """`name`: CATEGORY_SAVE / _UPDATE / _DELETE."""
+    return outbox_put(name, {"_model_class": "Category", "id": int(category_id),
+                             "parent_id": _id(parent), "deleted": deleted})
 
 
 def _parent_error(message: str) -> ValidationError:
@@ -275,7 +277,7 @@ def create_category(data: dict) -> dict:
                 raise _parent_error(f"Categories nest at most {MAX_DEPTH} levels deep.")
             checks = _chain_checks(tree, parent)
         fields = {"published": data["published"], "parent": parent, "translations": rows}
-        item = create(CATEGORIES, category_id, fields, [_event("SAVE", category_id, parent), *checks])
+        item = create(CATEGORIES, category_id, fields, [_event(CATEGORY_SAVE, category_id, parent), *checks])
         return render_detail(item, parent)
 
     return with_retries(attempt)
@@ -312,7 +314,7 @@ def update_category(category_id: Any, data: dict) -> dict:
         if render_detail({**current, **fields}, parent) == before:
             return before  # the dashboard saved what it read: nothing to write, no event
         stored_parent = fields.get("parent", current.get("parent"))
-        item = update(CATEGORIES, cid, fields, [_event("UPDATE", cid, stored_parent), *checks])
+        item = update(CATEGORIES, cid, fields, [_event(CATEGORY_UPDATE, cid, stored_parent), *checks])
         return render_detail(item, parent)
 
     return with_retries(attempt)
@@ -322,7 +324,7 @@ def delete_category(category_id: Any) -> None:
     """C5: soft delete; the children stay and become roots."""
     current = get_live(CATEGORIES, category_id)
     if current is None or not CATEGORIES.soft_delete(
-            int(current["id"]), extra_operations=[_event("DELETE", current["id"], current.get("parent"), True)]):
+            int(current["id"]), extra_operations=[_event(CATEGORY_DELETE, current["id"], current.get("parent"), True)]):
         raise NotFound()
 
 

@@ -21,6 +21,7 @@ from chalicelib.catalog.reference.store import (
 )
 from chalicelib.catalog.taxonomy.service import Taxonomy
 from chalicelib.core import events
+from chalicelib.core.event_names import PRICE_EVENTS, PRODUCT_EVENTS, PRODUCTVARIANT_EVENTS, Crud
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound, ValidationError
 from chalicelib.core.store.entities import now_iso
 from chalicelib.core.store.write import Stale, TransactionFailed, retrying
@@ -222,7 +223,7 @@ def price_payload(price: dict, sku: str, deleted: bool = False) -> dict:
     }
 
 
-def _suffix(before, after) -> str | None:
+def _change(before, after) -> Crud | None:
     if before is None and after is not None:
         return "SAVE"
     if before is not None and after is None:
@@ -233,22 +234,22 @@ def _suffix(before, after) -> str | None:
 def change_events(old: dict | None, new: dict | None) -> list[tuple[str, dict]]:
     """The events of a product change: the product, then each changed variant, then each changed price."""
     found: list[tuple[str, dict]] = []
-    suffix = "DELETE" if new is None else ("SAVE" if old is None else "UPDATE")
-    found.append((f"PRODUCT_{suffix}", product_payload(new or old, deleted=new is None)))
+    change: Crud = "DELETE" if new is None else ("SAVE" if old is None else "UPDATE")
+    found.append((PRODUCT_EVENTS[change], product_payload(new or old, deleted=new is None)))
     old_variants = {v["sku"]: v for v in (old or {}).get("variants", [])}
     new_variants = {v["sku"]: v for v in (new or {}).get("variants", [])}
     for sku in list(dict.fromkeys([*old_variants, *new_variants])):
         before, after = old_variants.get(sku), new_variants.get(sku)
-        kind = _suffix(before, after)
+        kind = _change(before, after)
         if kind:
-            found.append((f"PRODUCTVARIANT_{kind}", variant_payload(after or before, deleted=after is None)))
+            found.append((PRODUCTVARIANT_EVENTS[kind], variant_payload(after or before, deleted=after is None)))
         old_prices = {p["id"]: p for p in (before or {}).get("price", [])}
         new_prices = {p["id"]: p for p in (after or {}).get("price", [])}
         for price_id in list(dict.fromkeys([*old_prices, *new_prices])):
             price_before, price_after = old_prices.get(price_id), new_prices.get(price_id)
-            kind = _suffix(price_before, price_after)
+            kind = _change(price_before, price_after)
             if kind:
-                found.append((f"PRICE_{kind}",
+                found.append((PRICE_EVENTS[kind],
                               price_payload(price_after or price_before, sku, deleted=price_after is None)))
     return found
 

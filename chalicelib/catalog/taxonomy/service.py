@@ -32,6 +32,7 @@ from typing import Any
 from chalicelib.catalog.reference.store import ATTRIBUTE_TYPES, BASE_ATTRIBUTES, PRODUCT_TYPES, catalog_snapshot
 from chalicelib.catalog.taxonomy import schemas
 from chalicelib.catalog.taxonomy.store import get_live, live_check, new_id
+from chalicelib.core import event_names
 from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import Conflict, NotFound, ValidationError
 from chalicelib.core.http.validation import changed_fields
@@ -195,9 +196,10 @@ def _check_value(value: str | None, value_type: str) -> str | None:
 
 # --- attribute types (P20-P24) -------------------------------------------------------------------------
 
-def _attribute_type_event(kind: str, item: dict) -> Put:
+def _attribute_type_event(name: str, item: dict) -> Put:
+    """`name`: ATTRIBUTETYPE_SAVE / _UPDATE / _DELETE."""
     numeric = item.get("value_type") in schemas.NUMERIC_TYPES
-    return outbox_put(f"ATTRIBUTETYPE_{kind}", {
+    return outbox_put(name, {
         "_model_class": "AttributeType", "id": int(item["id"]), "type": "NUMERICAL" if numeric else "CATEGORICAL",
         "type_name": item.get("type_name"), "unit": item.get("unit")})
 
@@ -219,7 +221,7 @@ def create_attribute_type(data: dict) -> dict:
     type_id = new_id(ATTRIBUTE_TYPES)
     fields = {"type_name": data["type_name"], "unit": data["unit"], "value_type": data["value_type"],
               "translations": merge_rows(None, data["translations"], ("name",))}
-    event = _attribute_type_event("SAVE", {"id": type_id, **fields})
+    event = _attribute_type_event(event_names.ATTRIBUTETYPE_SAVE, {"id": type_id, **fields})
     item = ATTRIBUTE_TYPES.create(fields, type_id, extra_operations=[event])
     return render_attribute_type(item, [])
 
@@ -242,8 +244,8 @@ def update_attribute_type(type_id, data: dict) -> dict:
                 listed = ", ".join(f"{v.get('value')!r} (id {int(v['id'])})" for v in bad[:5])
                 raise ValidationError.field("value_type", f"Cannot make the type {value_type}: these values are "
                                                           f"not such numbers: {listed}.")
-        item = update(ATTRIBUTE_TYPES, tid, fields, [_attribute_type_event("UPDATE", {**current, **fields})],
-                      current)
+        event = _attribute_type_event(event_names.ATTRIBUTETYPE_UPDATE, {**current, **fields})
+        item = update(ATTRIBUTE_TYPES, tid, fields, [event], current)
         return render_attribute_type(item, values)
 
     return with_retries(attempt)
@@ -252,14 +254,15 @@ def update_attribute_type(type_id, data: dict) -> dict:
 def delete_attribute_type(type_id) -> None:
     current = get_live(ATTRIBUTE_TYPES, type_id)
     if current is None or not ATTRIBUTE_TYPES.soft_delete(
-            int(current["id"]), extra_operations=[_attribute_type_event("DELETE", current)]):
+            int(current["id"]), extra_operations=[_attribute_type_event(event_names.ATTRIBUTETYPE_DELETE, current)]):
         raise NotFound()
 
 
 # --- base attributes (P25-P29) -------------------------------------------------------------------------
 
-def _attribute_event(kind: str, item: dict, deleted: bool = False) -> Put:
-    return outbox_put(f"ATTRIBUTE_{kind}", {
+def _attribute_event(name: str, item: dict, deleted: bool = False) -> Put:
+    """`name`: ATTRIBUTE_SAVE / _UPDATE / _DELETE."""
+    return outbox_put(name, {
         "_model_class": "Attribute", "id": int(item["id"]), "type": int(item["type"]),
         "raw_value": item.get("value"), "order": _int(item.get("order")), "ext_attributes": [],
         "deleted": deleted})
@@ -301,7 +304,7 @@ def create_base_attribute(data: dict) -> dict:
         type_item = _type_for_value(data["type"])
         fields = {"type": int(type_item["id"]), "value": _check_value(data["value"], type_item.get("value_type")),
                   "order": None, "translations": merge_rows(None, data["translations"], ("name",))}
-        event = _attribute_event("SAVE", {"id": attribute_id, **fields})
+        event = _attribute_event(event_names.ATTRIBUTE_SAVE, {"id": attribute_id, **fields})
         return render_base_attribute(create(BASE_ATTRIBUTES, attribute_id, fields,
                                             [event, _type_unchanged(type_item)]))
 
@@ -316,7 +319,7 @@ def update_base_attribute(attribute_id, data: dict) -> dict:
         fields = {"type": int(type_item["id"]), "value": _check_value(value, type_item.get("value_type"))}
         if "translations" in data:
             fields["translations"] = merge_rows(current.get("translations"), data["translations"], ("name",))
-        event = _attribute_event("UPDATE", {**current, **fields})
+        event = _attribute_event(event_names.ATTRIBUTE_UPDATE, {**current, **fields})
         return render_base_attribute(update(BASE_ATTRIBUTES, int(current["id"]), fields,
                                             [event, _type_unchanged(type_item)], current))
 
@@ -325,16 +328,17 @@ def update_base_attribute(attribute_id, data: dict) -> dict:
 
 def delete_base_attribute(attribute_id) -> None:
     current = _live_value(attribute_id)
-    if not BASE_ATTRIBUTES.soft_delete(int(current["id"]),
-                                       extra_operations=[_attribute_event("DELETE", current, deleted=True)]):
+    event = _attribute_event(event_names.ATTRIBUTE_DELETE, current, deleted=True)
+    if not BASE_ATTRIBUTES.soft_delete(int(current["id"]), extra_operations=[event]):
         raise NotFound()
 
 
 # --- product types (P2-P6) -----------------------------------------------------------------------------
 
-def _product_type_event(kind: str, item: dict, deleted: bool = False) -> Put:
+def _product_type_event(name: str, item: dict, deleted: bool = False) -> Put:
+    """`name`: PRODUCTTYPE_SAVE / _UPDATE / _DELETE."""
     # `products` is the reverse relation; product events carry their `type`, so consumers can join.
-    return outbox_put(f"PRODUCTTYPE_{kind}", {
+    return outbox_put(name, {
         "_model_class": "ProductType", "id": int(item["id"]), "name": item.get("name"),
         "attribute_types": [int(i) for i in item.get("allowed_attribute_types_ids") or []], "products": [],
         "update_at": item.get("update_at"), "create_at": item.get("create_at"), "deleted": deleted})
@@ -395,7 +399,7 @@ def create_product_type(data: dict) -> dict:
         allowed = _check_attribute_types(taxonomy, data["allowed_attribute_types_ids"])
         fields = {"name": data["name"], "allowed_attribute_types_ids": allowed, "vat_groups": vat_groups}
         stamp = now_iso()
-        event = _product_type_event("SAVE", {"id": product_type_id, **fields, "create_at": stamp,
+        event = _product_type_event(event_names.PRODUCTTYPE_SAVE, {"id": product_type_id, **fields, "create_at": stamp,
                                              "update_at": stamp})
         item = create(PRODUCT_TYPES, product_type_id, fields, [event, *_type_checks(allowed)])
         return taxonomy.product_type(item)
@@ -421,7 +425,7 @@ def update_product_type(product_type_id, data: dict) -> dict:
             checks = _type_checks(fields["allowed_attribute_types_ids"])
         if vat_groups is not None:
             fields["vat_groups"] = vat_groups
-        event = _product_type_event("UPDATE", {**current, **fields, "update_at": now_iso()})
+        event = _product_type_event(event_names.PRODUCTTYPE_UPDATE, {**current, **fields, "update_at": now_iso()})
         item = update(PRODUCT_TYPES, int(current["id"]), fields, [event, *checks], current)
         return taxonomy.product_type(item)
 
@@ -432,7 +436,7 @@ def delete_product_type(product_type_id) -> None:
     current = get_live(PRODUCT_TYPES, product_type_id)
     if current is None:
         raise NotFound()
-    event = _product_type_event("DELETE", {**current, "update_at": now_iso()}, deleted=True)
+    event = _product_type_event(event_names.PRODUCTTYPE_DELETE, {**current, "update_at": now_iso()}, deleted=True)
     if not PRODUCT_TYPES.soft_delete(int(current["id"]), extra_operations=[event]):
         raise NotFound()
 
