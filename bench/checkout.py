@@ -53,8 +53,8 @@ def make_products(client, ids, headers, count: int, prefix: str = "B") -> list[i
 
 
 def ready_cart(client, shop, product_id: int, sku: str) -> str:
-    from tests.helpers import body, call
     from tests.cart.test_cart import BILLING, SHIPPING
+    from tests.helpers import body, call
 
     token = body(call(client, "POST", "/cart/storefront/", {"sku": sku, "quantity": 1, "product": product_id,
                                                            "country": "CZ", "pricelist": "CZK_retail"}))["token"]
@@ -150,8 +150,8 @@ SEVEN = ("POST cart/storefront/", "PUT shipping-info/", "PUT billing-info/", "PU
 def seven_request_checkout(client, shop, args, runs: int = 15) -> dict:
     """Per run, per request of the seven: (operations, most in flight, round trips, app wall s, app CPU s)."""
     from chalicelib.core.store import versioned
-    from tests.helpers import AwsCalls, body, call
     from tests.cart.test_cart import BILLING, SHIPPING
+    from tests.helpers import AwsCalls, body, call
     from tests.shop_fixtures import admin_headers
 
     product = make_products(client, shop, admin_headers(), 1, prefix="SEVEN")[0]  # SKU SEVEN0-EN, stock 1000

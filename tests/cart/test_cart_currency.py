@@ -11,8 +11,8 @@ import pytest
 
 from chalicelib.core.store import db
 from chalicelib.orders import store as orders_store
-from tests.helpers import body, call
 from tests.cart.test_cart import add_body
+from tests.helpers import body, call
 from tests.orders.test_orders import BILLING, SHIPPING, ready_cart, submit
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 

@@ -18,8 +18,8 @@ from app import app  # noqa: F401 - registers every route in ROUTES
 from chalicelib.core.http.routing import ROUTES
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
-from tests.helpers import auth, body, call, make_user
 from tests.cart.test_cart import BILLING, SHIPPING
+from tests.helpers import auth, body, call, make_user
 from tests.orders.test_orders import ready_cart, submit
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 

@@ -11,8 +11,8 @@ import pytest
 
 from chalicelib.core.store import db
 from chalicelib.orders import checkout
-from tests.helpers import AwsCalls, auth, body, call, make_user
 from tests.cart.test_cart import BILLING, SHIPPING, add_body
+from tests.helpers import AwsCalls, auth, body, call, make_user
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.orders import store as orders_store
-from tests.helpers import body, call
 from tests.cart.test_cart import add_body
+from tests.helpers import body, call
 from tests.orders.test_orders import ready_cart, submit
 from tests.shop_fixtures import add_methods, admin_headers, build_shop
 
