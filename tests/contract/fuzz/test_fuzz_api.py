@@ -108,6 +108,9 @@ SHOP_DATA_REFUSAL = re.compile(
     r"|already exists|has \d+ action\(s\)|Unknown group"
     # A body that contradicts its path (a method id other than the path's): JSON Schema cannot relate the two.
     r"|Does not match the method in the path"
+    # A payment row's api_request names a key of config/payments.json; a VAT group belongs to one country
+    # (JSON Schema cannot say which keys the configuration has, nor relate two fields' records).
+    r"|is not a key of the payment configuration|VAT group \d+ is for \w*, not"
     # JSON Schema cannot bound the decimal places of a binary number (the document says them in words).
     r"|decimal places")
 
