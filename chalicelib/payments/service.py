@@ -34,6 +34,7 @@ from chalicelib.core.events import outbox_put
 from chalicelib.core.http.errors import ApiError, Conflict, NotFound
 from chalicelib.core.http.jsonutil import dumps
 from chalicelib.core.money import quantize
+from chalicelib.core.store import write
 from chalicelib.orders import store as orders_store
 from chalicelib.payments import config, store
 from chalicelib.payments.base import (
@@ -207,7 +208,7 @@ def change_status(order: dict, status: PaymentStatus, *, source: str,
     """Set the order's payment status: (the record, whether it changed). The same status again changes
     nothing and records no event. Leaving PAID or CANCELLED needs `allow_final_change` (the dashboard
     correcting a mistake); otherwise Conflict (409). Updates `order["payment"]` in place."""
-    for _attempt in range(_ATTEMPTS):
+    def attempt() -> tuple[dict, bool]:
         existing = order.get("payment") or None
         previous = stored_status(existing)
         if previous == status:
@@ -233,10 +234,14 @@ def change_status(order: dict, status: PaymentStatus, *, source: str,
                 raise NotFound({"detail": "Order not found."}) from None
             order.clear()
             order.update(fresh)
-            continue
+            raise write.Stale("the payment changed concurrently") from None  # again, on the fresh order
         order["payment"] = record
         return record, True
-    raise Conflict("the payment changed concurrently, try again")
+
+    try:
+        return write.retrying(attempt, attempts=_ATTEMPTS)
+    except write.Stale:
+        raise Conflict("the payment changed concurrently, try again") from None
 
 
 def _payment_type(order: dict) -> str:
