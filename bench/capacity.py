@@ -44,7 +44,7 @@ Catalogs:
   listing (the items a category page reads), but only the products the measured requests can show are
   written as items: the first WRITTEN_PER_LEAF of each leaf under the two measured top-level categories
   (pages list by id), each a clone of a demo product (same size) with its own id, SKUs and attribute
-  values; the product counter is raised to 100,000. `--quick`: 10,000 products, 300 attribute values, 100
+  values; the product counter is raised to 100,000. `--quick`: 2,000 products, 300 attribute values, 100
   categories, fewer runs (a smoke test; figures are not the ones to quote).
 
 Nothing here is timed against a target; the figures are printed for docs/scaling.md.
@@ -981,7 +981,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smaller generated catalog and 3 runs (smoke test)")
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
-    products, values, categories = (10_000, 300, 100) if args.quick else (100_000, 2_000, 500)
+    products, values, categories = (2_000, 300, 100) if args.quick else (100_000, 2_000, 500)
 
     from chalice.test import Client
     from moto import mock_aws

@@ -22,7 +22,7 @@ def test_quick_run_prints_every_figure():
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    for catalog in ("ecoseller demo", "generated 10k"):
+    for catalog in ("ecoseller demo", "generated 2k"):
         for read in ("product detail", "category page", "category page (top)", "category tree"):
             line = re.search(rf"^\s*{re.escape(catalog)} \| {re.escape(read)}\s+ceiling ([\d,]+|unbounded) req/s",
                              out, re.M)

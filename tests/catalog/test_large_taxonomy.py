@@ -30,6 +30,9 @@ from chalicelib.localization import service as localization
 from tests.helpers import body, call
 from tests.shop_fixtures import admin_headers
 
+# Both tests on one worker, so the 3 MB shop is written once (built_once), not once on each worker.
+pytestmark = pytest.mark.xdist_group("large_taxonomy")
+
 TYPES = 20
 VALUES = 2000
 ROOTS, CHILDREN, GRANDCHILDREN = 10, 7, 6  # 10 + 70 + 420 = 500 categories, three levels
