@@ -108,7 +108,7 @@ def receiver():
     server.daemon_threads = True
     target = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}")
     state["receiver"] = target
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield target
     server.shutdown()

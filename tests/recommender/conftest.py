@@ -85,7 +85,7 @@ def fake_rs(monkeypatch):
     server.daemon_threads = True
     target = FakeRecommender(url=f"http://127.0.0.1:{server.server_address[1]}")
     state["rs"] = target
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     monkeypatch.setenv("RS_URL", target.url)
     monkeypatch.delenv("RS_ENABLED", raising=False)

@@ -120,7 +120,7 @@ def test_requests_to_an_aws_endpoint_carry_a_sigv4_signature(search_env):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     try:
         search_env.setenv("OPENSEARCH_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
         search_env.setenv("SEARCH_AWS_REGION", "eu-central-1")
