@@ -85,12 +85,14 @@ def forget_rebuild(alias: str) -> None:
 def listed_product_ids(after: int | None, page_size: int) -> Iterator[int]:
     """The ids in the products' keys-only list (GSI2 "PRODUCTS", ascending) greater than `after`, read
     `page_size` a Query, lazily: the next Query is sent when the ids of the previous one are used up."""
+    values = {":list": core_keys.PRODUCTS_LIST}
+    if after is not None:
+        values[":after"] = core_keys.product_list_sort_key(after)
     request: dict = {
         "TableName": db.table("main"),
         "IndexName": "GSI2",
         "KeyConditionExpression": "GSI2PK = :list" + (" AND GSI2SK > :after" if after is not None else ""),
-        "ExpressionAttributeValues": db.serialize({":list": core_keys.PRODUCTS_LIST,
-                                                   **({":after": f"{after:012d}"} if after is not None else {})}),
+        "ExpressionAttributeValues": db.serialize(values),
         "Limit": page_size,
     }
     while True:

@@ -24,7 +24,8 @@ class TooManyWrites(Exception):
 
 def new_product_item(product_id: int, fields: dict) -> dict:
     """A new live product's item: its key, its place in the paged list, then `fields`."""
-    return {**keys.product(product_id), "GSI2PK": keys.PRODUCTS_LIST, "GSI2SK": f"{product_id:012d}", **fields}
+    return {**keys.product(product_id), "GSI2PK": keys.PRODUCTS_LIST,
+            "GSI2SK": keys.product_list_sort_key(product_id), **fields}
 
 
 def unlisted(item: dict) -> dict:

@@ -81,6 +81,11 @@ def product(product_id: int) -> dict:
 PRODUCTS_LIST = "PRODUCTS"
 
 
+def product_list_sort_key(product_id: int) -> str:
+    """A product's GSI2SK in the PRODUCTS list: its id zero-padded, so the list comes back in id order."""
+    return entity_sort_key(int(product_id))
+
+
 def category_listing(category_id: int | None) -> dict:
     """The compact listing of the products directly in one category (storefront category pages read
     the listings of a category and its descendants, then fetch one page of products by key)."""
