@@ -290,14 +290,8 @@ def increment(logical: str, key: dict, field: str, by: int = 1, *, set_fields: d
     (`returns="UPDATED_OLD"`: the values the updated attributes had before, {} for a new item)."""
     names = {"#inc": field, **(names or {})}
     values = {":inc": by, **(values or {})}
-    expression = "ADD #inc :inc"
-    clauses = []
-    for index, (name, value) in enumerate((set_fields or {}).items()):
-        names[f"#s{index}"] = name
-        values[f":s{index}"] = value
-        clauses.append(f"#s{index} = :s{index}")
-    if clauses:
-        expression += " SET " + ", ".join(clauses)
+    expression = " ".join(part for part in ("ADD #inc :inc", set_remove_expression(set_fields, (), names, values))
+                          if part)
     request: dict = {"TableName": table(logical), "Key": serialize(key), "UpdateExpression": expression,
                      "ReturnValues": returns}
     _add_condition(request, condition, names, values)
