@@ -556,14 +556,6 @@ def dashboard_product_payload(current: dict) -> dict:
 
 # --- the catalogs ---------------------------------------------------------------------------------------
 
-def _batch_write(items: list[dict]) -> None:
-    """BatchWriteItem through the importer's bulk writer (unprocessed items retried, the container's recent
-    reads dropped)."""
-    from chalicelib.importer import store
-
-    store.put_items(items)
-
-
 def import_demo() -> dict:
     """The ecoseller demo dump, as `DEMO=ecoseller make run` imports it (read in place)."""
     from chalicelib.importer import run
@@ -698,7 +690,8 @@ def grow_catalog(products: int, values: int, categories: int, ids: dict) -> dict
                 leaves[top].append(category(child, f"Top {n} child {c} leaf {leaf}"))
                 budget -= 1
         n += 1
-    _batch_write(items)
+    from chalicelib.importer.store import put_items  # the bulk writer: retries, drops recent reads
+    put_items(items)
     db.increment("main", keys.reference_version("CATALOG"), "version")
     versioned.forget()
     for kind in next_ids:
@@ -739,7 +732,8 @@ def grow_catalog(products: int, values: int, categories: int, ids: dict) -> dict
         written += [{**keys.unique("SKU", v["sku"]), "owner": product_id} for v in product["variants"]]
     written += [{**keys.category_listing(leaf), "version": 1, "entries": encode(found), "count": len(found)}
                 for leaf, found in entries.items()]
-    _batch_write(written)
+    from chalicelib.importer.store import put_items  # the bulk writer: retries, drops recent reads
+    put_items(written)
     db.raise_counter_to("product", first_id + new_products)
     a, b = leaves[tops[0]][0], leaves[tops[1]][0]
     pick = [min(entries[a]), min(entries[b])]

@@ -36,14 +36,6 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 LEAVES = 50
 
 
-def _batch_write(items: list[dict]) -> None:
-    """BatchWriteItem through the importer's bulk writer (unprocessed items retried, the container's recent
-    reads dropped)."""
-    from chalicelib.importer import store
-
-    store.put_items(items)
-
-
 def build_shop(count: int) -> tuple[int, int]:
     """A catalog of `count` products; answers (a leaf category id, a product id in it)."""
     from chalicelib.catalog.listing import service as listing
@@ -81,7 +73,8 @@ def build_shop(count: int) -> tuple[int, int]:
         listings[category][product_id] = listing.entry_for(product)
     items += [{**keys.category_listing(leaf), "version": 1, "entries": encode(entries),
                "count": len(entries)} for leaf, entries in listings.items()]
-    _batch_write(items)
+    from chalicelib.importer.store import put_items  # the bulk writer: retries, drops recent reads
+    put_items(items)
     db.raise_counter_to("product", count)
     return leaves[1], 1
 
