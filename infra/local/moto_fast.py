@@ -46,6 +46,15 @@ dump in 4 pages of ~470 at ~1.7 s each, where DynamoDB answers one page. So:
 5. a keys-only index query's candidates are the items as the index holds them (their key attributes),
    which moto then sizes, pages and copies; its own projection at the end changes nothing.
 
+And every `Item` moto builds (each put, each copy a query or a transaction makes) checked the 400 KB
+limit once per attribute, by adding up the sizes of all the attributes set so far: an item of n
+attributes was sized n(n+1)/2 times, nested maps walked each time (a third of the ecoseller dump's
+import). So:
+
+6. an `Item` is built with one running total of its attributes' sizes, checked against the same limit
+   after each attribute, as moto's `LimitedSizeDict` checks it; later writes to an item's attributes
+   (moto's update_item) still go through `LimitedSizeDict`.
+
 `tests/local/test_moto_fast.py` runs the same requests against moto with and without the patch and
 compares the answers. The module checks, when installed, that moto still has the functions it
 wraps, and otherwise leaves moto as it is (with a warning).
@@ -379,6 +388,31 @@ def _untracked_new(cls, *_args, **_kwargs):
     return object.__new__(cls)
 
 
+# --- 6. an item sized once ----------------------------------------------------------------------
+
+
+def _sized_once_item_init(self, hash_key, range_key, attrs):
+    """moto's Item.__init__, with LimitedSizeDict's check made on a running total (sizes are additive,
+    so the total after each attribute is what LimitedSizeDict recomputes from scratch)."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    total = 0
+    for key, value in attrs.items():
+        value = DynamoType(value)
+        total += bytesize(key) + value.size()
+        if total > _ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, value)
+
+
+_ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict limit (DynamoDB's 400 KB, as moto measures it)
+
+
 # --- install ------------------------------------------------------------------------------------
 
 
@@ -443,7 +477,8 @@ def install() -> bool:
 
     needed = {(Table, "all_items"): (), (Table, "query"): ("hash_key", "index_name", "hash_key_conditions"),
               (Table, "put_item"): ("item_attrs",), (Table, "delete_item"): ("hash_key", "range_key"),
-              (DynamoDBBackend, "update_item"): ("table_name", "key"), (DynamoDBBackend, "transact_write_items"): ()}
+              (DynamoDBBackend, "update_item"): ("table_name", "key"), (DynamoDBBackend, "transact_write_items"): (),
+              (Item, "__init__"): ("hash_key", "range_key", "attrs")}
     missing = [f"{owner.__name__}.{name}" for (owner, name), parameters in needed.items()
                if name not in owner.__dict__
                or not set(parameters) <= set(inspect.signature(owner.__dict__[name]).parameters)]
@@ -465,6 +500,7 @@ def install() -> bool:
     backend_module.copy = _CopyDuringTransaction()
     for model in (Item, StreamRecord):
         _replace(model, "__new__", staticmethod(_untracked_new))
+    _replace(Item, "__init__", _sized_once_item_init)
     return True
 
 

@@ -184,6 +184,16 @@ def _scenario(rec: Recorder) -> None:
     rec.call("put exists", "put_item", TableName=MAIN_TABLE, Item=cart, ConditionExpression="attribute_not_exists(PK)")
     rec.call("put replaces", "put_item", TableName=MAIN_TABLE, ReturnValues="ALL_OLD",
              Item={**cart, "GSI1PK": S("K#5"), "n": N(2)})
+    # moto's 400 KB limit (405,000 bytes as it counts: names, values, nested maps) on either side of it.
+    near_limit = {"PK": S("BIG#1"), "SK": S("BIG"), "m": {"M": {"inner": S("x" * 1000), "n": N(7)}}}
+    # PK 2+5, SK 2+3, m 1+(5+1000)+(1+1), blob 4+filler: the first put is exactly 405,000 bytes.
+    filler = 405000 - (7 + 5 + 1008 + 4)
+    rec.call("put at the size limit", "put_item", TableName=MAIN_TABLE, Item={**near_limit, "blob": S("y" * filler)})
+    rec.call("put past the size limit", "put_item", TableName=MAIN_TABLE,
+             Item={**near_limit, "SK": S("BIG2"), "blob": S("y" * (filler + 1))})
+    rec.call("update past the size limit", "update_item", TableName=MAIN_TABLE,
+             Key={"PK": S("BIG#1"), "SK": S("BIG")}, UpdateExpression="SET more = :s",
+             ExpressionAttributeValues={":s": S("z")})
     rec.call("update moves GSI partition", "update_item", TableName=MAIN_TABLE,
              Key={"PK": S("P#3"), "SK": S("S#0003")}, ReturnValues="ALL_NEW",
              UpdateExpression="SET GSI1PK = :moved, n = n + :one", ConditionExpression="n = :three",
@@ -314,6 +324,10 @@ def test_scenario_sees_what_it_compares(patch_restored):
     assert [reason["Code"] for reason in cancelled["CancellationReasons"]] == ["None"] * 6 + ["ConditionalCheckFailed"]
     assert "Item" in answers["get after cancelled"] and "Item" not in answers["get order 2"]
     assert answers["transaction same item twice"]["Error"]["Code"] == "ValidationException"
+    assert "Error" not in answers["put at the size limit"]
+    for over in ("put past the size limit", "update past the size limit"):
+        assert answers[over]["Error"]["Code"] == "ValidationException", over
+        assert "exceeded the maximum allowed size" in answers[over]["Error"]["Message"], over
     outbox = answers[f"stream {OUTBOX_TABLE}"]
     assert [record["dynamodb"]["Keys"]["PK"]["S"] for record in outbox] == ["EVENT#1"]
 
