@@ -91,10 +91,54 @@ def _moto_backends() -> list[tuple]:
             for account, regions in list(service.items()) for region, backend in list(regions.items())]
 
 
+def _saved(backends: list[tuple]) -> list[tuple]:
+    """A copy of the backends to restore later. moto lists every S3 object and upload it creates (copies
+    included) and disposes of them all, emptying their bodies, when a `mock_aws` context ends: the saved
+    copies are taken off those lists, or the next restore would bring back objects with empty bodies.
+    (The copies made from them at each restore are listed, and disposed of as moto's own are.)"""
+    from moto.s3.models import FakeKey, FakeMultipart
+
+    listed = {model: len(model.instances_tracked) for model in (FakeKey, FakeMultipart)}
+    copies = _copied(backends)
+    for model, count in listed.items():
+        _SAVED_S3_OBJECTS.extend(model.instances_tracked[count:])
+        del model.instances_tracked[count:]
+    return copies
+
+
+_SAVED_S3_OBJECTS: list = []  # disposed of when the session ends (moto warns about S3 objects left open)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for saved in _SAVED_S3_OBJECTS:
+        saved.dispose()
+    _SAVED_S3_OBJECTS.clear()
+
+
 def _copied(backends: list[tuple]) -> list[tuple]:
     """The same places, each backend deep-copied (one copy, so backends that share objects still share them)."""
     copies = copy.deepcopy([backend for *_place, backend in backends])
     return [(*place, backend_copy) for (*place, _backend), backend_copy in zip(backends, copies, strict=True)]
+
+
+def _copy_key_store(store, memo):
+    """deepcopy of moto S3's key store (a dict of key -> [versions] whose __setitem__ appends a version):
+    copy's default rebuilds a dict subclass through __setitem__, which nested each version list in another
+    list, so a restored bucket's objects read back empty."""
+    copied = type(store)()
+    memo[id(store)] = copied
+    for key, versions in dict.items(store):
+        dict.__setitem__(copied, key, copy.deepcopy(versions, memo))
+    return copied
+
+
+def _copyable_s3() -> None:
+    from moto.s3.utils import _VersionedKeyStore
+
+    _VersionedKeyStore.__deepcopy__ = _copy_key_store
+
+
+_copyable_s3()
 
 
 @pytest.fixture
@@ -111,11 +155,21 @@ def aws(_migrated_moto):
         saved = _migrated_moto.get(inputs)
         if saved is None:
             migrate(MIGRATIONS, log=lambda _line: None)
-            _migrated_moto[inputs] = _copied(_moto_backends())
+            _migrated_moto[inputs] = _saved(_moto_backends())
+            _migrated_moto[("items", inputs)] = _table_items_count()
         else:
             for service, account, region, backend in _copied(saved):
                 service[account][region] = backend
         yield
+
+
+def _table_items_count() -> int:
+    """How many items moto's DynamoDB tables hold, in every account and region."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    return sum(len(partition) if table.range_key_attr else 1
+               for regions in dynamodb_backends.values() for backend in regions.values()
+               for table in backend.tables.values() for partition in table.items.values())
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +179,7 @@ def _built_moto() -> dict:
 
 
 @pytest.fixture
-def built_once(aws, _built_moto):
+def built_once(aws, _built_moto, _migrated_moto):
     """`built_once(name, build)`: the first test of a worker runs `build()` (a shop written through the API)
     and keeps a copy of moto's state and of its result; the next tests get a copy of that state and result
     instead of writing the same shop again. The build must not depend on the test (same inputs each time).
@@ -134,11 +188,18 @@ def built_once(aws, _built_moto):
     from chalicelib.core.store import recent, versioned
 
     def restore_or_build(name: str, build):
-        place = (name, _migration_inputs())
+        inputs = _migration_inputs()
+        # A restore replaces moto's whole state: whatever a fixture wrote before it would be gone.
+        written = _table_items_count() - _migrated_moto[("items", inputs)]
+        if written:
+            raise RuntimeError(f"built_once({name!r}) ran after {written} item(s) were written to the tables "
+                               "(a fixture that writes, e.g. admin, listed before the one that builds): "
+                               "list the building fixture first")
+        place = (name, inputs)
         saved = _built_moto.get(place)
         if saved is None:
             result = build()
-            _built_moto[place] = (_copied(_moto_backends()), copy.deepcopy(result))
+            _built_moto[place] = (_saved(_moto_backends()), copy.deepcopy(result))
             return result
         backends, result = saved
         for service, account, region, backend in _copied(backends):

@@ -17,16 +17,20 @@ CZ = "country=CZ&pricelist=CZK"
 
 
 @pytest.fixture
-def demo(client):
+def demo(client, built_once):
     from chalicelib.recommender import popular
     from chalicelib.search import fallback
     from infra.local.demo import load_demo_data
 
-    db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
-                                      CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     popular.reset()
     fallback.reset()
-    assert load_demo_data(log=lambda _line: None)
+
+    def build() -> None:
+        db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
+                                          CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        assert load_demo_data(log=lambda _line: None)
+
+    built_once("demo shop", build)
     return client
 
 
