@@ -33,14 +33,17 @@ CONTENT_CS = {"time": 1700000000001, "version": "2.28.2",
 
 
 @pytest.fixture
-def shop(client):
-    db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
-                                      CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    make_user(EDITOR, "pw", staff=True, permissions=("page_add_permission", "page_change_permission"))
-    make_user(STAFF, "pw", staff=True)
-    make_user(CHANGER, "pw", staff=True, permissions=("page_change_permission",))
-    make_user(SHOPPER, "pw")
-    make_user(ADMIN, "pw", admin=True)
+def shop(client, built_once):
+    def build() -> None:
+        db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
+                                          CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        make_user(EDITOR, "pw", staff=True, permissions=("page_add_permission", "page_change_permission"))
+        make_user(STAFF, "pw", staff=True)
+        make_user(CHANGER, "pw", staff=True, permissions=("page_change_permission",))
+        make_user(SHOPPER, "pw")
+        make_user(ADMIN, "pw", admin=True)
+
+    built_once("cms media bucket and users", build)  # written once per worker, then restored
     return client
 
 
