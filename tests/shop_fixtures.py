@@ -65,3 +65,15 @@ def add_methods(client, headers: dict, ids: dict) -> dict:
                                              "payment_methods": [rows["transfer_cz"], rows["cash_cz"]]})
     rows["post_sk"] = row("shipping", post, {**sk, "price": "4", "payment_methods": [rows["transfer_sk"]]})
     return rows
+
+
+def shop_with_methods(client, built_once) -> dict:
+    """build_shop with add_methods' rows (ids["rows"]), written once per worker, then restored (built_once):
+    the test files that need exactly this shop share one snapshot."""
+
+    def build() -> dict:
+        ids = build_shop(client)
+        ids["rows"] = add_methods(client, admin_headers(), ids)
+        return ids
+
+    return built_once("shop with methods", build)

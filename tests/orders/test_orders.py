@@ -13,14 +13,12 @@ from chalicelib.core.store import db
 from chalicelib.orders import checkout
 from tests.cart.test_cart import BILLING, SHIPPING, add_body
 from tests.helpers import AwsCalls, auth, body, call, make_user
-from tests.shop_fixtures import add_methods, admin_headers, build_shop
+from tests.shop_fixtures import admin_headers, shop_with_methods
 
 
 @pytest.fixture
-def shop(client):
-    ids = build_shop(client)
-    ids["rows"] = add_methods(client, admin_headers(), ids)
-    return ids
+def shop(client, built_once):
+    return shop_with_methods(client, built_once)
 
 
 def ready_cart(client, shop, *, quantity=3, country="CZ", pricelist="CZK_retail", payment="cash_cz",
