@@ -36,9 +36,7 @@ PAY = "/cart/dashboard/payment/method"
 SHIP = "/cart/dashboard/shipping/method"
 
 
-@pytest.fixture
-def shop(client, monkeypatch):
-    monkeypatch.setattr("chalicelib.payments.config.is_known_key", lambda key: key in KNOWN_KEYS)
+def _write_shop() -> None:
     db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
                                       CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     localization.create_currency({"code": "CZK", "symbol": "Kč", "symbol_position": "AFTER"})
@@ -54,6 +52,25 @@ def shop(client, monkeypatch):
     make_user(PAYER, "pw", staff=True, permissions=("paymentmethod_add_permission", "paymentmethod_change_permission"))
     make_user(STAFF, "pw", staff=True)
     make_user(SHOPPER, "pw")
+
+
+@pytest.fixture
+def _built(client, monkeypatch, built_once, request) -> dict | None:
+    """The shop, and with it the offer when the test asks for `offer` (None otherwise): written once per
+    worker, then restored (built_once). One build for both, as a restore would drop what was written before it."""
+    monkeypatch.setattr("chalicelib.payments.config.is_known_key", lambda key: key in KNOWN_KEYS)
+    if "offer" not in request.fixturenames:
+        return built_once("methods shop", _write_shop)
+
+    def build() -> dict:
+        _write_shop()
+        return _write_offer(client)
+
+    return built_once("methods shop with an offer", build)
+
+
+@pytest.fixture
+def shop(client, _built):
     return client
 
 
@@ -493,8 +510,12 @@ def test_reads_need_staff_and_writes_need_the_kinds_permission(shop):
 # --- K32: the storefront's methods of a country ----------------------------------------------------
 
 @pytest.fixture
-def offer(shop):
+def offer(_built) -> dict:
     """CZ: Post (active, bank + inactive card + deleted cash + SK bank) and an inactive courier; SK: Post."""
+    return _built
+
+
+def _write_offer(shop) -> dict:
     bank = new_method(shop, PAY, {"en": {"title": "Bank", "description": "Transfer"},
                                   "cs": {"title": "Banka", "description": "Převod"}})
     card = new_method(shop, PAY, {"en": {"title": "Card"}})
