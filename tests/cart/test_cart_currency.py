@@ -14,14 +14,12 @@ from chalicelib.orders import store as orders_store
 from tests.cart.test_cart import add_body
 from tests.helpers import body, call
 from tests.orders.test_orders import BILLING, SHIPPING, ready_cart, submit
-from tests.shop_fixtures import add_methods, admin_headers, build_shop
+from tests.shop_fixtures import admin_headers, shop_with_methods
 
 
 @pytest.fixture
-def shop(client):
-    ids = build_shop(client)
-    ids["rows"] = add_methods(client, admin_headers(), ids)
-    return ids
+def shop(client, built_once):
+    return shop_with_methods(client, built_once)
 
 
 def stored_items() -> int:
