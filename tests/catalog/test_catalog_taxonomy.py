@@ -49,10 +49,14 @@ def assert_nothing_written(before_main: list[dict], before_outbox: list[dict]) -
     assert table_items("outbox") == before_outbox
 
 
-@pytest.fixture
-def editor(client):
-    """Staff with exactly the taxonomy permissions (not an admin)."""
+def _make_editor() -> None:
     make_user("editor@example.com", "pw", staff=True, permissions=PERMISSIONS)
+
+
+@pytest.fixture
+def editor(client, built_once):
+    """Staff with exactly the taxonomy permissions (not an admin)."""
+    built_once("taxonomy editor", _make_editor)  # written once per worker, then restored
     return auth("editor@example.com")
 
 
@@ -586,16 +590,22 @@ def test_C5_delete_is_soft_and_children_become_roots(client, editor):
 # --- categories: storefront (C6, C7) -------------------------------------------------------------------
 
 @pytest.fixture
-def shop_tree(client, editor):
-    category(client, editor, "Movies", cs="Filmy", meta_title="Films")    # 1
-    category(client, editor, "Action", parent=1, cs="Akce",                # 2
-             meta_description="Explosions", description_editorjs={"blocks": [{"type": "paragraph"}]})
-    category(client, editor, "Drama", parent=1, published=False)           # 3 unpublished
-    category(client, editor, "Heist", parent=2)                            # 4
-    category(client, editor, "Noir", parent=3)                             # 5 published, under unpublished
-    category(client, editor, "Hidden", published=False)                    # 6 unpublished root
-    category(client, editor, "Series")                                     # 7
-    return editor
+def shop_tree(client, built_once):
+    """The editor (as the `editor` fixture) and a tree of categories they wrote."""
+    def build() -> None:
+        _make_editor()
+        editor = auth("editor@example.com")
+        category(client, editor, "Movies", cs="Filmy", meta_title="Films")    # 1
+        category(client, editor, "Action", parent=1, cs="Akce",                # 2
+                 meta_description="Explosions", description_editorjs={"blocks": [{"type": "paragraph"}]})
+        category(client, editor, "Drama", parent=1, published=False)           # 3 unpublished
+        category(client, editor, "Heist", parent=2)                            # 4
+        category(client, editor, "Noir", parent=3)                             # 5 published, under unpublished
+        category(client, editor, "Hidden", published=False)                    # 6 unpublished root
+        category(client, editor, "Series")                                     # 7
+
+    built_once("taxonomy storefront tree", build)  # written once per worker, then restored
+    return auth("editor@example.com")
 
 
 def test_C6_storefront_tree_has_published_categories_only(client, shop_tree):
