@@ -30,16 +30,21 @@ def review_items() -> list[dict]:
 
 
 @pytest.fixture
-def shop(client):
+def shop(client, built_once):
     """Countries CZ and SK, two products (Heat: HEAT-EN, HEAT-CS; Alien: ALIEN-EN, ALIEN-CS)."""
     from chalicelib.localization import service as localization
 
-    ids = build_catalog()
-    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK_retail"})
-    localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en", "default_price_list": "EUR_retail"})
-    heat = products.create_product(PRODUCT.validate(product_payload(ids, sku_prefix="HEAT", title="Heat")))
-    alien = products.create_product(PRODUCT.validate(product_payload(ids, sku_prefix="ALIEN", title="Alien")))
-    return {"heat": int(heat["id"]), "alien": int(alien["id"])}
+    def build() -> dict:
+        ids = build_catalog()
+        localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs",
+                                     "default_price_list": "CZK_retail"})
+        localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en",
+                                     "default_price_list": "EUR_retail"})
+        heat = products.create_product(PRODUCT.validate(product_payload(ids, sku_prefix="HEAT", title="Heat")))
+        alien = products.create_product(PRODUCT.validate(product_payload(ids, sku_prefix="ALIEN", title="Alien")))
+        return {"heat": int(heat["id"]), "alien": int(alien["id"])}
+
+    return built_once("reviews shop", build)  # written once per worker, then restored
 
 
 def put_order(lines: list[tuple[int, str]], *, status: str = "SHIPPED", country: str | None = "CZ") -> str:
