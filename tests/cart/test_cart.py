@@ -14,8 +14,9 @@ from tests.shop_fixtures import build_shop
 
 
 @pytest.fixture
-def shop(client):
-    return build_shop(client)
+def shop(client, built_once):
+    # written once per worker, then restored (built_once)
+    return built_once("shop without methods", lambda: build_shop(client))
 
 
 def add_body(ids, sku="HEAT-EN", quantity=1, country="CZ", pricelist="CZK_retail"):
