@@ -12,21 +12,27 @@ from tests.helpers import AwsCalls, body, call
 
 
 @pytest.fixture
-def shop(client):
+def shop(client, built_once):
     from chalicelib.localization import service as localization
 
-    ids = build_catalog()
-    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK_retail"})
-    localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en", "default_price_list": "EUR_retail"})
-    localization.create_country({"code": "AT", "name": "Austria", "locale": "en", "default_price_list": "EUR_retail"})
-    localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
-    localization.create_vat_group({"name": "Reduced", "rate": "12", "country": "CZ", "is_default": False})
-    localization.create_vat_group({"name": "SK", "rate": "20", "country": "SK", "is_default": False})
-    db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
-                                      CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    first = products.create_product(_validated(product_payload(ids)))
-    ids["heat"] = int(first["id"])
-    return ids
+    def build() -> dict:
+        ids = build_catalog()
+        localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs",
+                                     "default_price_list": "CZK_retail"})
+        localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en",
+                                     "default_price_list": "EUR_retail"})
+        localization.create_country({"code": "AT", "name": "Austria", "locale": "en",
+                                     "default_price_list": "EUR_retail"})
+        localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
+        localization.create_vat_group({"name": "Reduced", "rate": "12", "country": "CZ", "is_default": False})
+        localization.create_vat_group({"name": "SK", "rate": "20", "country": "SK", "is_default": False})
+        db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
+                                          CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        first = products.create_product(_validated(product_payload(ids)))
+        ids["heat"] = int(first["id"])
+        return ids
+
+    return built_once("storefront catalog shop", build)  # written once per worker, then restored
 
 
 def _validated(payload: dict) -> dict:
