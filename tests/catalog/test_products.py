@@ -16,11 +16,15 @@ EDITOR_PERMS = ("product_add_permission", "product_change_permission", "productm
 
 
 @pytest.fixture
-def shop(client):
-    ids = build_catalog()
-    make_user("editor@example.com", "pw", staff=True, permissions=EDITOR_PERMS)
-    db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
-                                      CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+def shop(client, built_once):
+    def build() -> dict:
+        ids = build_catalog()
+        make_user("editor@example.com", "pw", staff=True, permissions=EDITOR_PERMS)
+        db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
+                                          CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        return ids
+
+    ids = built_once("product editor's catalog", build)  # written once per worker, then restored
     return {**ids, "headers": auth("editor@example.com")}
 
 
