@@ -32,17 +32,32 @@ VICTIM_SHIPPING = {**SHIPPING, "email": VICTIM, "phone": "+420777000111", "stree
 
 
 @pytest.fixture
-def shop(client):
-    db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
-                                      CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    ids = build_shop(client)
-    ids["rows"] = add_methods(client, admin_headers(), ids)
-    return ids
+def built(client, built_once) -> dict:
+    """The shop (with a media bucket) and the victim's order, written once per worker, then restored
+    (built_once)."""
+
+    def build() -> dict:
+        db.aws_client("s3").create_bucket(Bucket=get_settings().media_bucket,
+                                          CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        ids = build_shop(client)
+        ids["rows"] = add_methods(client, admin_headers(), ids)
+        return {"shop": ids, "victim": _victim(client, ids)}
+
+    return built_once("shop with methods, a media bucket and a victim's shipped, reviewed order", build)
 
 
 @pytest.fixture
-def victim(client, shop) -> dict:
+def shop(built) -> dict:
+    return built["shop"]
+
+
+@pytest.fixture
+def victim(built) -> dict:
     """The first shopper's secrets, after an order that shipped and a review of it."""
+    return built["victim"]
+
+
+def _victim(client, shop: dict) -> dict:
     make_user(VICTIM, "victim-password")
     cart = ready_cart(client, shop, quantity=1, headers=auth(VICTIM))
     assert call(client, "PUT", f"/cart/storefront/{cart}/shipping-info/", VICTIM_SHIPPING).status_code == 204
