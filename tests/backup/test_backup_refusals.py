@@ -14,11 +14,16 @@ from tests.helpers import make_user
 
 
 @pytest.fixture
-def export(aws, tmp_path, capsys):
+def export(aws, built_once, tmp_path, capsys):
     """A small shop's export in a folder (the source stage is `test`)."""
-    for number in range(30):
-        make_user(f"user{number}@example.com", "pw")
-    db.put("main", TYPED_ITEM)
+
+    def build() -> None:
+        for number in range(30):
+            make_user(f"user{number}@example.com", "pw")
+        db.put("main", TYPED_ITEM)
+
+    # The shop is written once per worker, then restored (built_once); each test exports it to its own folder.
+    built_once("backup shop of 30 users", build)
     folder = tmp_path / "export"
     assert cli.main(["backup", str(folder)]) == 0
     capsys.readouterr()
