@@ -12,13 +12,16 @@ from tests.helpers import auth, body, call, make_user
 
 
 @pytest.fixture
-def editor(client):
+def editor(client, built_once):
     from chalicelib.localization import service as localization
 
-    localization.create_currency({"code": "CZK", "symbol": "Kč", "symbol_position": "AFTER"})
-    localization.create_currency({"code": "EUR", "symbol": "€", "symbol_position": "BEFORE"})
-    make_user("editor@example.com", "pw", staff=True,
-              permissions=("pricelist_add_permission", "pricelist_change_permission"))
+    def build() -> None:
+        localization.create_currency({"code": "CZK", "symbol": "Kč", "symbol_position": "AFTER"})
+        localization.create_currency({"code": "EUR", "symbol": "€", "symbol_position": "BEFORE"})
+        make_user("editor@example.com", "pw", staff=True,
+                  permissions=("pricelist_add_permission", "pricelist_change_permission"))
+
+    built_once("price list editor and currencies", build)  # written once per worker, then restored
     return auth("editor@example.com")
 
 
