@@ -31,10 +31,13 @@ ACTIONS = [
 
 
 @pytest.fixture
-def people(client):
-    make_user(MANAGER, "pw", staff=True, permissions=MANAGER_PERMS)
-    make_user(EDITOR, "editor-pw", staff=True, permissions=EDITOR_PERMS)
-    make_user(CLERK, "clerk-pw", staff=True, permissions=("user_add_permission",))
+def people(client, built_once):
+    def build() -> None:
+        make_user(MANAGER, "pw", staff=True, permissions=MANAGER_PERMS)
+        make_user(EDITOR, "editor-pw", staff=True, permissions=EDITOR_PERMS)
+        make_user(CLERK, "clerk-pw", staff=True, permissions=("user_add_permission",))
+
+    built_once("user manager, editor and clerk", build)  # written once per worker, then restored
     return auth(MANAGER)
 
 
