@@ -134,7 +134,8 @@ def _merge_translations(current: dict, sent: dict) -> dict:
 
 
 def _merge_prices(current: list[dict], sent: list[dict] | None, stamp: str) -> list[dict]:
-    """Upsert per price list; lists not mentioned are kept; an empty list removes every price."""
+    """Upsert per price list; lists not mentioned are kept; an empty list removes every price. A new price
+    has no id yet (`_number_new_prices` gives them all theirs in one call)."""
     if sent is None:
         return current
     if not sent:
@@ -143,12 +144,22 @@ def _merge_prices(current: list[dict], sent: list[dict] | None, stamp: str) -> l
     for price in sent:
         existing = by_list.get(price["price_list"])
         if existing is None:
-            by_list[price["price_list"]] = {"id": store.new_price_id(), "price_list": price["price_list"],
+            by_list[price["price_list"]] = {"id": None, "price_list": price["price_list"],
                                             "price": price["price"], "discount": price.get("discount"),
                                             "create_at": stamp, "update_at": stamp}
         elif existing["price"] != price["price"] or existing.get("discount") != price.get("discount"):
             existing.update(price=price["price"], discount=price.get("discount"), update_at=stamp)
-    return sorted(by_list.values(), key=lambda p: p["id"])
+    return list(by_list.values())
+
+
+def _number_new_prices(variants: list[dict]) -> None:
+    """The new prices' ids, reserved in one counter update, in the order the prices were sent (variant by
+    variant); then each variant's prices in id order."""
+    new = [price for variant in variants for price in variant["price"] if price["id"] is None]
+    for price, price_id in zip(new, store.new_price_ids(len(new)), strict=True):
+        price["id"] = price_id
+    for variant in variants:
+        variant["price"].sort(key=lambda p: p["id"])
 
 
 def _build_variants(current: list[dict], sent: list[dict] | None, stamp: str) -> list[dict]:
@@ -165,9 +176,11 @@ def _build_variants(current: list[dict], sent: list[dict] | None, stamp: str) ->
         if "attributes" in data:
             variant["attributes"] = list(dict.fromkeys(data["attributes"]))
         variant["price"] = _merge_prices(variant.get("price", []), data.get("price"), stamp)
-        if variant != existing.get(data["sku"]):
-            variant["update_at"] = stamp
         result.append(variant)
+    _number_new_prices(result)
+    for variant in result:
+        if variant != existing.get(variant["sku"]):
+            variant["update_at"] = stamp
     return result
 
 

@@ -37,8 +37,8 @@ def new_product_id() -> int:
     return db.next_id("product")
 
 
-def new_price_id() -> int:
-    return db.next_id("productprice")
+def new_price_ids(count: int) -> list[int]:
+    return db.next_ids("productprice", count)
 
 
 def new_media_id() -> int:

@@ -50,6 +50,19 @@ def test_counter_hands_out_increasing_ids_and_can_be_raised(aws):
     assert db.next_id("product") == 102
 
 
+def test_a_block_of_ids_is_reserved_in_one_call(aws):
+    from tests.helpers import AwsCalls
+
+    assert db.next_id("productprice") == 1
+    with AwsCalls() as calls:
+        assert db.next_ids("productprice", 3) == [2, 3, 4]
+    assert calls.operations == ["UpdateItem"]
+    assert db.next_id("productprice") == 5  # the block is taken: the next caller gets the id after it
+    with AwsCalls() as calls:
+        assert db.next_ids("productprice", 0) == []
+    assert calls.operations == []
+
+
 def test_put_new_refuses_duplicates_and_conditional_update(aws):
     item = {**keys.user("a@example.com"), "email": "a@example.com", "stock": 1}
     db.put_new("main", item)
