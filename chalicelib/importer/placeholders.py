@@ -40,10 +40,15 @@ def _rgb(hue: float, lightness: float, saturation: float) -> bytes:
     return bytes(round(channel * 255) for channel in colorsys.hls_to_rgb(hue, lightness, saturation))
 
 
-@cache
 def png(shade: int) -> bytes:
-    """The placeholder of one of the HUES shades (an 8-bit RGB PNG, SIZE x SIZE)."""
-    hue = (shade % HUES) / HUES
+    """The placeholder of one of the HUES shades (an 8-bit RGB PNG, SIZE x SIZE); `shade` is any integer
+    (an owner's id)."""
+    return _png_of_hue(shade % HUES)
+
+
+@cache  # HUES images, each compressed once (about 4 ms each), whatever the number of owners
+def _png_of_hue(hue_index: int) -> bytes:
+    hue = hue_index / HUES
     inner, frame = _rgb(hue, 0.78, 0.45), _rgb(hue, 0.9, 0.35)
     edge_row = b"\x00" + frame * SIZE
     middle_row = b"\x00" + frame * FRAME + inner * (SIZE - 2 * FRAME) + frame * FRAME

@@ -209,7 +209,14 @@ def test_placeholders_are_valid_pngs():
     assert image.format == "PNG" and image.size == (placeholders.SIZE, placeholders.SIZE)
     corner, centre = image.getpixel((0, 0)), image.getpixel((240, 240))
     assert corner != centre and placeholders.png(3) != placeholders.png(4)
-    assert len(placeholders.png(3)) < 20_000  # cached per shade; small in the bucket
+    assert len(placeholders.png(3)) < 20_000  # small in the bucket
+
+
+def test_owners_of_one_hue_share_one_compressed_placeholder():
+    """A dump's 1,470 products get HUES images, each compressed once (not one 4 ms compression per product)."""
+    hues = placeholders.HUES
+    assert placeholders.png(3) is placeholders.png(3 + hues) is placeholders.png(3 + 100 * hues)
+    assert len({placeholders.png(owner) for owner in range(1, 1471)}) == placeholders.HUES
 
 
 def test_decimal_prices_of_rows_are_kept(aws, dump_path):
