@@ -16,11 +16,16 @@ from tests.search.conftest import alias, make
 
 
 @pytest.fixture
-def catalog(client, engine_url):
-    ids = build_catalog()
-    ids["products"] = [make(ids, sku=f"P{n}", en={"title": f"Heat {name}"}, published=n != 3)
-                       for n, name in enumerate(("Wave", "Storm", "Front", "Hidden"))]
-    return ids
+def catalog(client, engine_url, built_once):
+    def build() -> dict:
+        ids = build_catalog()
+        ids["products"] = [make(ids, sku=f"P{n}", en={"title": f"Heat {name}"}, published=n != 3)
+                           for n, name in enumerate(("Wave", "Storm", "Front", "Hidden"))]
+        return ids
+
+    # The tables only (the products' events wait in the outbox): written once per worker, then restored
+    # (built_once). The engine is this test's own empty clone, as before.
+    return built_once("search rebuild catalog", build)
 
 
 class Context:
