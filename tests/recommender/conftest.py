@@ -128,17 +128,22 @@ def sell(product_id: int, units: int) -> None:
 
 
 @pytest.fixture
-def shop(client):
-    """A priced catalog: CZ with VAT, five published films (ids 1-5) and one unpublished (6)."""
+def shop(client, built_once):
+    """A priced catalog: CZ with VAT, five published films (ids 1-5) and one unpublished (6); written once
+    per worker, then restored (built_once)."""
     from chalicelib.localization import service as localization
 
-    ids = build_catalog()
-    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK_retail"})
-    localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
-    for index, title in enumerate(("Heat", "Alien", "Ronin", "Drive", "Fargo"), start=1):
-        ids[title.lower()] = make_product(ids, f"F{index}", title)
-    ids["hidden"] = make_product(ids, "F6", "Hidden", published=False)
-    return ids
+    def build() -> dict:
+        ids = build_catalog()
+        localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs",
+                                     "default_price_list": "CZK_retail"})
+        localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
+        for index, title in enumerate(("Heat", "Alien", "Ronin", "Drive", "Fargo"), start=1):
+            ids[title.lower()] = make_product(ids, f"F{index}", title)
+        ids["hidden"] = make_product(ids, "F6", "Hidden", published=False)
+        return ids
+
+    return built_once("recommender shop", build)
 
 
 def outbox_events() -> list[dict]:

@@ -7,28 +7,8 @@ import pytest
 
 from chalicelib.catalog.products import service as products
 from chalicelib.recommender import client as rs_client
-from tests.catalog_fixtures import build_catalog
 from tests.helpers import auth, body, call, make_user
 from tests.recommender.conftest import make_product, sell
-
-
-@pytest.fixture
-def shop(client, built_once):
-    """The conftest's shop (a priced catalog: CZ with VAT, five published films, ids 1-5, and one unpublished,
-    6), the same writes, written once per worker, then restored (built_once)."""
-    from chalicelib.localization import service as localization
-
-    def build() -> dict:
-        ids = build_catalog()
-        localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs",
-                                     "default_price_list": "CZK_retail"})
-        localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})
-        for index, title in enumerate(("Heat", "Alien", "Ronin", "Drive", "Fargo"), start=1):
-            ids[title.lower()] = make_product(ids, f"F{index}", title)
-        ids["hidden"] = make_product(ids, "F6", "Hidden", published=False)
-        return ids
-
-    return built_once("recommender shop", build)
 
 
 def recommend(client, situation, query="", headers=None):
