@@ -57,3 +57,11 @@ def product_payload(ids: dict, sku_prefix: str = "MOV", title: str = "Heat", pub
              "attributes": [ids["czech"]], "price": [{"price_list": "CZK_retail", "price": "100"}]},
         ],
     }
+
+
+def create_cz_and_sk() -> None:
+    """The two countries most test shops sell to: CZ (Czech, CZK_retail) and SK (English, EUR_retail)."""
+    from chalicelib.localization import service as localization
+
+    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK_retail"})
+    localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en", "default_price_list": "EUR_retail"})

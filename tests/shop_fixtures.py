@@ -4,7 +4,7 @@ products with stock, and shipping/payment methods bound per country (written thr
 from __future__ import annotations
 
 from chalicelib.localization import service as localization
-from tests.catalog_fixtures import build_catalog, product_payload
+from tests.catalog_fixtures import build_catalog, create_cz_and_sk, product_payload
 from tests.helpers import body, call
 
 ADMIN = "shop-admin@example.com"
@@ -23,8 +23,7 @@ def build_shop(client) -> dict:
     """CZ (CZK_retail, no rounding, 21 % VAT) and SK (EUR_retail, rounding, 20 % VAT); product "Heat"
     (HEAT-EN: 150 CZK -25 % / 4.80 EUR, stock 10; HEAT-CS: 100 CZK, stock 0)."""
     ids = build_catalog()
-    localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs", "default_price_list": "CZK_retail"})
-    localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en", "default_price_list": "EUR_retail"})
+    create_cz_and_sk()
     ids["vat_cz"] = localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ",
                                                    "is_default": True})["id"]
     ids["vat_sk"] = localization.create_vat_group({"name": "Standard", "rate": "20", "country": "SK",

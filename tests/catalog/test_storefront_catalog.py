@@ -7,7 +7,7 @@ import pytest
 from chalicelib.catalog.products import service as products
 from chalicelib.core.settings import get_settings
 from chalicelib.core.store import db
-from tests.catalog_fixtures import PNG, build_catalog, product_payload
+from tests.catalog_fixtures import PNG, build_catalog, create_cz_and_sk, product_payload
 from tests.helpers import AwsCalls, body, call
 
 
@@ -17,10 +17,7 @@ def shop(client, built_once):
 
     def build() -> dict:
         ids = build_catalog()
-        localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs",
-                                     "default_price_list": "CZK_retail"})
-        localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en",
-                                     "default_price_list": "EUR_retail"})
+        create_cz_and_sk()
         localization.create_country({"code": "AT", "name": "Austria", "locale": "en",
                                      "default_price_list": "EUR_retail"})
         localization.create_vat_group({"name": "Standard", "rate": "21", "country": "CZ", "is_default": True})

@@ -16,7 +16,7 @@ from chalicelib.catalog.products.schemas import PRODUCT
 from chalicelib.core.store import db, write
 from chalicelib.orders.store import order_key
 from chalicelib.reviews import service, store
-from tests.catalog_fixtures import build_catalog, product_payload
+from tests.catalog_fixtures import build_catalog, create_cz_and_sk, product_payload
 from tests.helpers import AwsCalls, auth, body, call, make_user, table_items
 
 REVIEW_KEYS = ["token", "safe_deleted", "create_at", "rating", "comment", "country", "product_variant", "product",
@@ -32,14 +32,9 @@ def review_items() -> list[dict]:
 @pytest.fixture
 def shop(client, built_once):
     """Countries CZ and SK, two products (Heat: HEAT-EN, HEAT-CS; Alien: ALIEN-EN, ALIEN-CS)."""
-    from chalicelib.localization import service as localization
-
     def build() -> dict:
         ids = build_catalog()
-        localization.create_country({"code": "CZ", "name": "Czechia", "locale": "cs",
-                                     "default_price_list": "CZK_retail"})
-        localization.create_country({"code": "SK", "name": "Slovakia", "locale": "en",
-                                     "default_price_list": "EUR_retail"})
+        create_cz_and_sk()
         heat = products.create_product(PRODUCT.validate(product_payload(ids, sku_prefix="HEAT", title="Heat")))
         alien = products.create_product(PRODUCT.validate(product_payload(ids, sku_prefix="ALIEN", title="Alien")))
         return {"heat": int(heat["id"]), "alien": int(alien["id"])}
